@@ -1,0 +1,102 @@
+"""learnpm: exam prep for PMI's CAPM exam. The app exists only through create_app()."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from flask import Flask, jsonify, redirect, request, url_for
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from learnpm import config as settings
+from learnpm.extensions import csrf, db, limiter, login_manager, migrate
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Give SQLite write-ahead logging, enforced foreign keys and a lock wait."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment, overridden by `config` (tests pass theirs)."""
+    config = config or {}
+    instance_path = config.get("LEARNPM_INSTANCE_PATH") or os.environ.get("LEARNPM_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path or None, instance_relative_config=True)
+    app.config.update(settings.DEFAULTS)
+    app.config.update(settings.from_environment(app.instance_path, have_key="SECRET_KEY" in config))
+    app.config.update(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["LEARNPM_TRUSTED_PROXIES"]:
+        hops = app.config["LEARNPM_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from learnpm.errors import register_error_handlers
+    from learnpm.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from learnpm import models  # noqa: F401  (every model, for Alembic and the shell)
+    from learnpm.auth.models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        user_id, _, version = session_id.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "unauthorized", "detail": "Log in first."}), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from learnpm.admin.views import bp as admin_bp
+    from learnpm.api.views import bp as api_bp
+    from learnpm.auth.views import bp as auth_bp
+    from learnpm.lessons.views import bp as lessons_bp
+
+    for bp in (auth_bp, lessons_bp, admin_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from learnpm.auth.cli import users_cli
+
+    for group in (users_cli,):
+        app.cli.add_command(group)

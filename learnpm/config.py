@@ -1,0 +1,97 @@
+"""Settings from the environment, and the test configuration."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable app."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """Return the development key kept in the instance folder, creating it once."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def from_environment(instance_path: str, have_key: bool = False) -> dict:
+    """Build the app's settings from LEARNPM_* and the other documented variables.
+
+    `have_key` says the caller supplies SECRET_KEY itself, so none is generated.
+    """
+    instance = Path(instance_path)
+    production = os.environ.get("LEARNPM_ENV", "development") == "production"
+    secret_key = os.environ.get("SECRET_KEY", "")
+    if production and len(secret_key) < 32 and not have_key:
+        raise ConfigError(
+            "LEARNPM_ENV=production needs SECRET_KEY set to a random value of 32 characters or "
+            "more, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if not secret_key and not have_key:
+        secret_key = _dev_secret_key(instance)
+    default_db = f"sqlite:///{instance / 'learnpm.sqlite3'}"
+    redis_url = os.environ.get("REDIS_URL", "")
+    secure_cookies = os.environ.get("LEARNPM_SECURE_COOKIES", "1" if production else "0") == "1"
+    return {
+        "LEARNPM_PRODUCTION": production,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
+        "LEARNPM_PUBLIC_URL": os.environ.get("LEARNPM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "LEARNPM_CONTENT_DIR": os.environ.get("LEARNPM_CONTENT_DIR", "content"),
+        "LEARNPM_HEARTBEAT_SECONDS": _int("LEARNPM_HEARTBEAT_SECONDS", 30),
+        "LEARNPM_IDLE_SECONDS": _int("LEARNPM_IDLE_SECONDS", 300),
+        "LEARNPM_DAILY_CEILING_MINUTES": _int("LEARNPM_DAILY_CEILING_MINUTES", 480),
+        "LEARNPM_COMPLETION_SHARE": _float("LEARNPM_COMPLETION_SHARE", 0.8),
+        "LEARNPM_TRUSTED_PROXIES": _int("LEARNPM_TRUSTED_PROXIES", 0),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_STRATEGY": "moving-window",
+    "LEARNPM_LOGIN_ACCOUNT_LIMIT": "10 per minute",
+    "LEARNPM_LOGIN_ADDRESS_LIMIT": "300 per minute",
+    "LEARNPM_REGISTER_LIMIT": "60 per hour",
+    "LEARNPM_PROVIDER_NAME": "learnpm",
+}

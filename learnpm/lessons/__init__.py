@@ -1,0 +1,1 @@
+"""Courses, modules and lessons: the content format, import, lint and rendering."""
