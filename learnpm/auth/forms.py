@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from learnpm.auth.passwords import MAX_LENGTH, MIN_LENGTH
 
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -23,7 +24,8 @@ class RegisterForm(FlaskForm):
         Email("Enter a valid email address, like name@example.com.", check_deliverability=False),
     ])
     password = PasswordField("Password", validators=[DataRequired("Choose a password."), _password_length],
-                             description=f"At least {MIN_LENGTH} characters. A few unrelated words work well.")
+                             description=f"At least {MIN_LENGTH} characters. "
+                                         "A few unrelated words work well.")
     confirm = PasswordField("Repeat the password", validators=[
         DataRequired("Repeat the password."), EqualTo("password", "The two passwords differ."),
     ])
@@ -32,7 +34,8 @@ class RegisterForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField("Email", filters=[_strip],
                        validators=[DataRequired("Enter your email address."), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=MAX_LENGTH)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."),
+                                                     Length(max=MAX_LENGTH)])
 
 
 class ChangePasswordForm(FlaskForm):

@@ -37,7 +37,8 @@ def password_problem(password: str, *, context: tuple[str, ...] = ()) -> str | N
     # 0 or 1 means it would fall to an online guessing attack.
     result = zxcvbn(password[:100], user_inputs=[c for c in context if c])
     if result["score"] <= 1:
-        return "This password is too easy to guess (common words, repeats or your own details); choose another."
+        return ("This password is too easy to guess (common words, repeats or your own details); "
+                "choose another.")
     return None
 
 

@@ -1,0 +1,171 @@
+"""`make bench`: measure learnpm's hot paths with wrk beside a bare Flask baseline.
+
+Writes bench/results.json afresh. Throughput figures are {"rps", "p50_ms", "p99_ms", "ratio"},
+the ratio being requests per second over the baseline's in the same run. With
+BENCH_DATABASE_URL=postgresql+psycopg://... the same figures are measured on PostgreSQL too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WORKERS = 2
+PASSWORD = "bench learner passphrase long"
+EMAIL = "bench@example.com"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn on loopback with the settings every measured app shares."""
+
+    def __init__(self, target: str, env: dict):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-w", str(WORKERS), "-k", "sync", "-b", f"127.0.0.1:{self.port}",
+             "--log-level", "warning", target],
+            cwd=ROOT, env=env)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=1)  # noqa: S310 (loopback)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{target} did not start")
+
+    def worker_rss_mb(self) -> float:
+        """Mean resident memory of the workers, in MB."""
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        sizes = []
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        return round(sum(sizes) / len(sizes), 1)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def wrk(url: str, cookie: str = "", script: str | None = None) -> dict:
+    args = ["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--latency"]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    if script:
+        args += ["-s", script]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    if "Non-2xx or 3xx responses" in out:
+        raise RuntimeError(f"errors while measuring {url}:\n{out}")
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return {"rps": round(rps, 1), "p50_ms": ms("50"), "p99_ms": ms("99")}
+
+
+def log_in(base: str) -> str:
+    """Log in through the form like a browser; return the Cookie header value."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"email": EMAIL, "password": PASSWORD, "csrf_token": token}).encode()
+    opener.open(base + "/login", data=body)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def prepare_database(env: dict) -> None:
+    learnpm = str(BIN / "learnpm")
+    subprocess.run([learnpm, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([learnpm, "users", "create", "--email", EMAIL, "--name", "Bench Learner",
+                    "--password", PASSWORD], env=env, check=True, capture_output=True)
+
+
+def measure_app(database_url: str | None, baseline_rps: float, workdir: Path) -> dict:
+    env = dict(os.environ, SECRET_KEY="bench-" + "k" * 40, LEARNPM_INSTANCE_PATH=str(workdir),
+               LEARNPM_ENV="development")
+    env.pop("REDIS_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+        reset_postgres(database_url)
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    prepare_database(env)
+    server = Server("wsgi:app", env)
+    try:
+        cookie = log_in(server.url)
+        results = {}
+        for name, path in (("catalog", "/"),):
+            figures = wrk(server.url + path, cookie)
+            figures["ratio"] = round(figures["rps"] / baseline_rps, 3)
+            results[name] = figures
+            print(f"  {name:<12} {figures}")
+        results["rss_mb"] = server.worker_rss_mb()
+        return results
+    finally:
+        server.stop()
+
+
+def reset_postgres(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: `make bench` installs it (apt-get install wrk)")
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "seconds_per_run": SECONDS, "workers": WORKERS, "connections": 16}}
+    baseline_server = Server("bench.baseline_app:app", dict(os.environ))
+    try:
+        results["baseline"] = wrk(baseline_server.url + "/")
+        print(f"  baseline     {results['baseline']}")
+    finally:
+        baseline_server.stop()
+    baseline_rps = results["baseline"]["rps"]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        print("SQLite:")
+        results.update(measure_app(None, baseline_rps, Path(tmp)))
+    pg_url = os.environ.get("BENCH_DATABASE_URL")
+    if pg_url:
+        with tempfile.TemporaryDirectory() as tmp:
+            print("PostgreSQL:")
+            results["postgresql"] = measure_app(pg_url, baseline_rps, Path(tmp))
+
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
