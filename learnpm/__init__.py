@@ -53,12 +53,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from learnpm import models  # noqa: F401  (every model, for Alembic and the shell)
+    from learnpm import models  # every model, for Alembic and the shell
     from learnpm.auth.models import User
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
-                     render_as_batch=True, compare_type=True)
+                     render_as_batch=True, compare_type=True, include_object=models.include_in_migrations)
     csrf.init_app(app)
     limiter.init_app(app)
 
@@ -89,14 +89,16 @@ def _register_blueprints(app: Flask) -> None:
     from learnpm.admin.views import bp as admin_bp
     from learnpm.api.views import bp as api_bp
     from learnpm.auth.views import bp as auth_bp
+    from learnpm.lessons.authoring import bp as authoring_bp
     from learnpm.lessons.views import bp as lessons_bp
 
-    for bp in (auth_bp, lessons_bp, admin_bp, api_bp):
+    for bp in (auth_bp, lessons_bp, authoring_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
     from learnpm.auth.cli import users_cli
+    from learnpm.lessons.cli import content_cli
 
-    for group in (users_cli,):
+    for group in (users_cli, content_cli):
         app.cli.add_command(group)

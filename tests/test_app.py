@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from learnpm import create_app
 from learnpm.config import ConfigError
 from learnpm.extensions import db
+from learnpm.models import include_in_migrations
 
 
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, tmp_path):
@@ -85,7 +86,8 @@ def test_sqlite_runs_with_wal_and_foreign_keys(app):
 def test_migrations_give_exactly_the_models_schema(app):
     # The test database was built by `upgrade` (conftest): it must match the models.
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_object": include_in_migrations})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

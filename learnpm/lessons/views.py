@@ -1,10 +1,55 @@
-"""The catalog and the reading pages."""
+"""The catalog, course and lesson pages, search, and lesson media."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import login_required
+from sqlalchemy import select
+
+from learnpm.extensions import db
+from learnpm.lessons import services
+from learnpm.lessons.models import MediaFile
 
 bp = Blueprint("lessons", __name__)
 
 
 @bp.get("/")
 def catalog():
-    return render_template("lessons/catalog.html", courses=[])
+    return render_template("lessons/catalog.html", courses=services.published_courses())
+
+
+@bp.get("/courses/<course_slug>")
+@login_required
+def course(course_slug: str):
+    course = services.get_course(course_slug)
+    return render_template("lessons/course.html", course=course, outline=services.course_outline(course))
+
+
+@bp.get("/courses/<course_slug>/<lesson_slug>")
+@login_required
+def lesson(course_slug: str, lesson_slug: str):
+    lesson = services.get_published_lesson(course_slug, lesson_slug)
+    previous, following = services.neighbours(lesson)
+    return render_template("lessons/lesson.html", lesson=lesson, previous=previous, following=following,
+                           heartbeat_seconds=current_app.config["LEARNPM_HEARTBEAT_SECONDS"],
+                           idle_seconds=current_app.config["LEARNPM_IDLE_SECONDS"])
+
+
+@bp.get("/search")
+@login_required
+def search():
+    query = request.args.get("q", "").strip()[:200]
+    results = services.search(query) if query else []
+    return render_template("lessons/search.html", query=query, results=results)
+
+
+@bp.get("/media/<path:name>")
+def media(name: str):
+    item = db.session.scalar(select(MediaFile).where(MediaFile.name == name))
+    if item is None:
+        abort(404)
+    response = Response(item.data, mimetype=item.content_type)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.set_etag(item.sha256)
+    return response.make_conditional(request)

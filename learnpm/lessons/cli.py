@@ -1,0 +1,102 @@
+"""`learnpm content ...`: check, import, stats and export of the content tree."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from learnpm.extensions import db
+from learnpm.lessons.exporter import export_content
+from learnpm.lessons.importer import import_tree
+from learnpm.lessons.lint import check_content, errors
+
+PROGRESS_BAR_FROM = 50  # lessons; smaller imports finish before a bar is worth drawing
+
+content_cli = AppGroup("content", help="Check, import and export lessons and question banks.")
+
+
+def _root(path: str | None) -> Path:
+    return Path(path or current_app.config["LEARNPM_CONTENT_DIR"])
+
+
+def _print_problems(problems) -> None:
+    for p in problems:
+        label = "warning: " if p.severity == "warning" else ""
+        click.echo(f"{p.path}:{p.line}: {label}{p.message}", err=p.severity == "error")
+
+
+@content_cli.command("check")
+@click.argument("path", required=False)
+def check(path: str | None) -> None:
+    """Validate content; exit 1 with file:line messages on any error."""
+    tree, problems = check_content(_root(path))
+    _print_problems(problems)
+    found = errors(problems)
+    if found:
+        raise SystemExit(1)
+    click.echo(f"ok: {len(tree.courses)} course(s), {len(tree.lessons)} lesson(s), "
+               f"{sum(len(b.questions) for b in tree.banks)} question(s), "
+               f"{len(problems)} warning(s)")
+
+
+@content_cli.command("import")
+@click.argument("path", required=False)
+def import_(path: str | None) -> None:
+    """Import content in one transaction (all or nothing); print what changed."""
+    tree, problems = check_content(_root(path))
+    _print_problems(problems)
+    if errors(problems):
+        click.echo("nothing imported: fix the errors above first", err=True)
+        raise SystemExit(1)
+    try:
+        with click.progressbar(length=len(tree.lessons), label="importing lessons",
+                               hidden=len(tree.lessons) < PROGRESS_BAR_FROM) as bar:
+            report = import_tree(tree, progress=lambda _name: bar.update(1))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    if report.nothing_changed:
+        click.echo(f"no changes ({report.unchanged} item(s) already up to date)")
+        return
+    for label, items in (("added", report.added), ("changed", report.changed), ("retired", report.retired)):
+        for item in items:
+            click.echo(f"{label}: {item}")
+    click.echo(f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired, "
+               f"{report.unchanged} unchanged")
+
+
+@content_cli.command("stats")
+@click.argument("path", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+def stats(path: str | None, as_json: bool) -> None:
+    """Count courses, lessons, rated minutes and questions (by domain)."""
+    tree, _problems = check_content(_root(path))
+    lessons = [lesson for lesson in tree.lessons if not lesson.doc.error and not lesson.doc.meta.get("draft")]
+    by_domain = Counter(q.domain for bank in tree.banks for q in bank.questions if q.domain)
+    figures = {
+        "courses": len(tree.courses),
+        "lessons": len(lessons),
+        "rated_minutes": sum(l.doc.meta.get("duration", 0) for l in lessons
+                             if isinstance(l.doc.meta.get("duration"), int)),
+        "questions": sum(len(bank.questions) for bank in tree.banks),
+        "questions_by_domain": dict(sorted(by_domain.items())),
+    }
+    if as_json:
+        click.echo(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            click.echo(f"{key}: {value}")
+
+
+@content_cli.command("export")
+@click.argument("path")
+def export(path: str) -> None:
+    """Write the database's content (browser edits included) as files under PATH."""
+    count = export_content(db.session, Path(path))
+    click.echo(f"wrote {count} file(s) under {path}")

@@ -1,0 +1,181 @@
+"""`content check`: every rule a content tree must meet, reported as file:line problems."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from learnpm.lessons.loader import ContentTree, CourseSource, LessonSource, load_tree, render_lessons
+from learnpm.quizzes.bankfile import Problem
+
+READING_WORDS_PER_MINUTE = 130
+CHECK_QUESTION_MINUTES = 1.5
+WARN_FACTOR, FAIL_FACTOR, FAIL_SLACK = 1.2, 1.5, 5
+ACTIVITY_HEADING = re.compile(r"^#{1,6} .*\((\d+) minutes?\)", re.M)
+LESSON_KEYS = {"title", "duration", "domain", "objectives", "activity_minutes", "slug", "draft"}
+
+
+def check_content(root: Path) -> tuple[ContentTree, list[Problem]]:
+    """Load, render and check a content tree; return it with every problem, in file order."""
+    tree = load_tree(root)
+    render_lessons(tree)
+    _check_courses(tree)
+    _check_banks(tree)
+    _check_durations(tree)
+    problems = sorted(tree.problems, key=lambda p: (p.path, p.line))
+    return tree, problems
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_courses(tree: ContentTree) -> None:
+    for course in tree.courses.values():
+        meta = course.doc.meta
+        if course.doc.error:
+            continue
+        if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+            tree.problem(course.path, course.doc.key_lines.get("title", 1), "course title is required")
+        program = meta.get("program")
+        if program not in tree.programs:
+            tree.problem(course.path, course.doc.key_lines.get("program", 1),
+                         f"unknown program {program!r} (programs: {', '.join(sorted(tree.programs)) or 'none'})")
+        _check_assessment(tree, course)
+        for module in course.modules:
+            if not module.doc.error and not isinstance(module.doc.meta.get("title"), str):
+                tree.problem(module.path, module.doc.key_lines.get("title", 1), "module title is required")
+        slugs: dict[str, LessonSource] = {}
+        for lesson in course.lessons:
+            if lesson.doc.error:
+                continue
+            _check_lesson(tree, course, lesson)
+            if lesson.slug in slugs:
+                tree.problem(lesson.path, lesson.field_line("slug"),
+                             f"duplicate slug {lesson.slug!r} (also {slugs[lesson.slug].path})")
+            slugs[lesson.slug] = lesson
+
+
+def _check_assessment(tree: ContentTree, course: CourseSource) -> None:
+    assessment = course.doc.meta.get("assessment")
+    if assessment is None:
+        return
+    line = course.doc.key_lines.get("assessment", 1)
+    if not isinstance(assessment, dict):
+        tree.problem(course.path, line, f"assessment must be questions, minutes, pass_percent; got {assessment!r}")
+        return
+    for name, low, high in (("questions", 1, 500), ("minutes", 1, 1440), ("pass_percent", 1, 100)):
+        value = assessment.get(name)
+        if not _whole(value) or not low <= value <= high:
+            tree.problem(course.path, line, f"assessment {name} must be a whole number from {low} to {high}, "
+                                            f"got {value!r}")
+
+
+def _check_lesson(tree: ContentTree, course: CourseSource, lesson: LessonSource) -> None:
+    meta, line = lesson.doc.meta, lesson.field_line
+    for key in meta.keys() - LESSON_KEYS:
+        tree.problem(lesson.path, line(key), f"unknown front matter field {key!r}", "warning")
+    if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+        tree.problem(lesson.path, line("title"), f"title is required (a text), got {meta.get('title')!r}")
+    duration = meta.get("duration")
+    if not _whole(duration) or not 1 <= duration <= 600:
+        tree.problem(lesson.path, line("duration"),
+                     f"duration must be whole minutes from 1 to 600, got {duration!r}")
+    program = tree.programs.get(course.doc.meta.get("program"))
+    domain = meta.get("domain")
+    if domain is None:
+        tree.problem(lesson.path, 1, "domain is required")
+    elif program and domain not in program.domain_keys():
+        tree.problem(lesson.path, line("domain"),
+                     f"unknown domain {domain!r} (known: {', '.join(program.domain_keys())})")
+    objectives = meta.get("objectives", [])
+    if not isinstance(objectives, list) or not all(isinstance(o, str) for o in objectives):
+        tree.problem(lesson.path, line("objectives"), f"objectives must be a list of texts, got {objectives!r:.60}")
+    activity = meta.get("activity_minutes", 0)
+    if not _whole(activity) or activity < 0:
+        tree.problem(lesson.path, line("activity_minutes"),
+                     f"activity_minutes must be whole minutes, got {activity!r}")
+    elif sum(int(m) for m in ACTIVITY_HEADING.findall(lesson.doc.body)) != activity:
+        stated = sum(int(m) for m in ACTIVITY_HEADING.findall(lesson.doc.body))
+        tree.problem(lesson.path, line("activity_minutes"),
+                     f"activity_minutes is {activity!r} but the text's '(N minutes)' headings add up to {stated}")
+    if "draft" in meta and not isinstance(meta["draft"], bool):
+        tree.problem(lesson.path, line("draft"), f"draft must be true or false, got {meta['draft']!r}")
+    if "slug" in meta and not (isinstance(meta["slug"], str) and re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                                                                          meta["slug"])):
+        tree.problem(lesson.path, line("slug"), f"slug must be lower-case words joined by '-', got {meta['slug']!r}")
+    if not lesson.doc.body.strip():
+        tree.problem(lesson.path, lesson.doc.body_line, "lesson is empty: it has front matter but no text")
+
+
+def lesson_lookup(tree: ContentTree) -> dict[tuple[str, str], LessonSource]:
+    return {(lesson.course, lesson.slug): lesson for lesson in tree.lessons}
+
+
+def resolve_lesson_ref(ref: str, default_course: str | None) -> tuple[str | None, str]:
+    course, _, slug = ref.rpartition("/")
+    return (course or default_course), slug
+
+
+def _check_banks(tree: ContentTree) -> None:
+    lessons = lesson_lookup(tree)
+    first_seen: dict[str, str] = {}
+    for bank in tree.banks:
+        program = tree.programs.get(bank.program) if bank.program else None
+        if bank.program and program is None:
+            tree.problem(bank.path, 2, f"unknown program {bank.program!r}")
+        if bank.course and bank.course not in tree.courses:
+            tree.problem(bank.path, 2, f"unknown course {bank.course!r}")
+        for q in bank.questions:
+            where = f"{bank.path}:{q.line}"
+            if q.id in first_seen:
+                tree.problem(bank.path, q.line, f"question id {q.id!r} is also used at {first_seen[q.id]}")
+            first_seen.setdefault(q.id, where)
+            if program and q.domain and q.domain not in program.domain_keys():
+                tree.problem(bank.path, q.fields.get("domain", q.line),
+                             f"unknown domain {q.domain!r} (known: {', '.join(program.domain_keys())})")
+            elif program and q.domain and q.task and str(q.task) not in program.task_keys(q.domain):
+                tree.problem(bank.path, q.fields.get("task", q.line),
+                             f"unknown task {q.task!r} in domain {q.domain!r} "
+                             f"(known: {', '.join(program.task_keys(q.domain))})")
+            if q.lesson:
+                key = resolve_lesson_ref(q.lesson, bank.course)
+                if key not in lessons:
+                    tree.problem(bank.path, q.fields.get("lesson", q.line), f"unknown lesson {q.lesson!r}")
+
+
+def check_question_counts(tree: ContentTree) -> Counter:
+    """Count knowledge-check questions per (course, lesson slug)."""
+    counts: Counter = Counter()
+    for bank in tree.banks:
+        for q in bank.questions:
+            if q.check and q.lesson:
+                counts[resolve_lesson_ref(q.lesson, bank.course)] += 1
+    return counts
+
+
+def estimate_minutes(words: int, activity_minutes: int, check_questions: int) -> float:
+    """Return the minutes a lesson can honestly claim: reading, activities, knowledge check."""
+    return words / READING_WORDS_PER_MINUTE + activity_minutes + CHECK_QUESTION_MINUTES * check_questions
+
+
+def _check_durations(tree: ContentTree) -> None:
+    checks = check_question_counts(tree)
+    for lesson in tree.lessons:
+        meta = lesson.doc.meta
+        duration, activity = meta.get("duration"), meta.get("activity_minutes", 0)
+        if lesson.rendered is None or not _whole(duration) or not _whole(activity):
+            continue
+        estimate = estimate_minutes(lesson.rendered.words, activity, checks[(lesson.course, lesson.slug)])
+        detail = (f"duration {duration} is above the estimate of {estimate:.1f} minutes "
+                  f"({lesson.rendered.words} words, {activity} activity minutes, "
+                  f"{checks[(lesson.course, lesson.slug)]} check questions)")
+        if duration > FAIL_FACTOR * estimate + FAIL_SLACK:
+            tree.problem(lesson.path, lesson.field_line("duration"), f"{detail}: the text cannot support it")
+        elif duration > WARN_FACTOR * estimate:
+            tree.problem(lesson.path, lesson.field_line("duration"), detail, "warning")

@@ -1,0 +1,188 @@
+"""Reading and authoring lessons: queries and workflows the views call."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from learnpm import audit
+from learnpm.errors import NotFound, ValidationError
+from learnpm.extensions import db
+from learnpm.lessons.importer import add_revision
+from learnpm.lessons.models import Course, Lesson, LessonRevision, Module
+from learnpm.lessons.rendering import render_markdown
+from learnpm.lessons.search import Hit, index_lesson, search_lessons
+from learnpm.timeutil import utcnow
+
+
+def published_courses() -> list[tuple[Course, int, int]]:
+    """Return (course, lesson count, rated minutes) of every published course."""
+    rows = db.session.execute(
+        select(Course, func.count(Lesson.id), func.coalesce(func.sum(Lesson.duration_minutes), 0))
+        .outerjoin(Lesson, (Lesson.course_id == Course.id) & Lesson.draft.is_(False) & Lesson.retired.is_(False))
+        .where(Course.published.is_(True)).group_by(Course.id).order_by(Course.title))
+    return [(course, count, minutes) for course, count, minutes in rows]
+
+
+def get_course(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug, Course.published.is_(True)))
+    if course is None:
+        raise NotFound("There is no such course.")
+    return course
+
+
+def course_outline(course: Course, include_drafts: bool = False) -> list[tuple[Module, list[Lesson]]]:
+    """Return the course's modules with their lessons, in order, in two queries."""
+    modules = db.session.scalars(select(Module).where(Module.course_id == course.id, Module.retired.is_(False))
+                                 .order_by(Module.position)).all()
+    query = select(Lesson).where(Lesson.course_id == course.id, Lesson.retired.is_(False))
+    if not include_drafts:
+        query = query.where(Lesson.draft.is_(False))
+    lessons = db.session.scalars(query.order_by(Lesson.position)).all()
+    by_module: dict[int, list[Lesson]] = {m.id: [] for m in modules}
+    for lesson in lessons:
+        by_module.setdefault(lesson.module_id, []).append(lesson)
+    return [(m, by_module[m.id]) for m in modules]
+
+
+def get_published_lesson(course_slug: str, lesson_slug: str) -> Lesson:
+    lesson = db.session.scalar(select(Lesson).join(Course).where(
+        Course.slug == course_slug, Lesson.slug == lesson_slug, Course.published.is_(True),
+        Lesson.draft.is_(False), Lesson.retired.is_(False)))
+    if lesson is None:
+        raise NotFound("There is no such lesson.")
+    return lesson
+
+
+def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    """Return the published lessons before and after `lesson` in its course."""
+    visible = (Lesson.course_id == lesson.course_id, Lesson.draft.is_(False), Lesson.retired.is_(False))
+    before = db.session.scalar(select(Lesson).where(*visible, Lesson.position < lesson.position)
+                               .order_by(Lesson.position.desc()).limit(1))
+    after = db.session.scalar(select(Lesson).where(*visible, Lesson.position > lesson.position)
+                              .order_by(Lesson.position).limit(1))
+    return before, after
+
+
+@dataclass
+class SearchResult:
+    lesson: Lesson
+    snippet: str
+
+
+def search(query: str) -> list[SearchResult]:
+    hits: list[Hit] = search_lessons(query)
+    lessons = {l.id: l for l in db.session.scalars(select(Lesson).where(Lesson.id.in_([h.lesson_id for h in hits])))}
+    return [SearchResult(lessons[h.lesson_id], h.snippet) for h in hits if h.lesson_id in lessons]
+
+
+# Authoring ------------------------------------------------------------------------------------------
+
+BODY_MAX = 200_000
+
+
+def get_lesson_for_edit(course_slug: str, lesson_slug: str) -> Lesson:
+    lesson = db.session.scalar(select(Lesson).join(Course).where(Course.slug == course_slug,
+                                                                 Lesson.slug == lesson_slug))
+    if lesson is None:
+        raise NotFound("There is no such lesson.")
+    return lesson
+
+
+def preview(markdown_source: str) -> str:
+    """Render Markdown as a lesson page would show it (sanitized)."""
+    if len(markdown_source) > BODY_MAX:
+        raise ValidationError(f"The text is longer than {BODY_MAX:,} characters.")
+    return render_markdown(markdown_source).html
+
+
+def save_lesson(lesson: Lesson, author, *, title: str, duration: int, domain: str, objectives: list[str],
+                activity_minutes: int, body: str) -> LessonRevision | None:
+    """Save an edit as a new revision; return None when nothing changed."""
+    program = lesson.course.program.rules
+    if domain not in program.domain_keys():
+        raise ValidationError(f"Unknown domain {domain!r}.", {"field": "domain"})
+    if len(body) > BODY_MAX:
+        raise ValidationError(f"The text is longer than {BODY_MAX:,} characters.", {"field": "body"})
+    if not body.strip():
+        raise ValidationError("The lesson text is empty.", {"field": "body"})
+    values = {"title": title, "duration_minutes": duration, "domain": domain, "objectives": objectives,
+              "activity_minutes": activity_minutes, "body_md": body}
+    if all(getattr(lesson, key) == value for key, value in values.items()):
+        return None
+    rendered = render_markdown(body, _stored_link_resolver(lesson))
+    for key, value in values.items():
+        setattr(lesson, key, value)
+    lesson.html, lesson.toc, lesson.search_text, lesson.words = (rendered.html, rendered.toc, rendered.text,
+                                                                 rendered.words)
+    lesson.updated_at = utcnow()
+    front = {"title": title, "duration": duration, "domain": domain, "objectives": objectives,
+             "activity_minutes": activity_minutes}
+    add_revision(lesson, front, body, "browser", author.id)
+    index_lesson(lesson.id, lesson.title, lesson.search_text)
+    audit.record(author, "lesson.save", f"lesson:{lesson.id}")
+    db.session.flush()
+    return revisions(lesson)[0]
+
+
+def _stored_link_resolver(lesson: Lesson):
+    """Resolve relative links in a browser edit against the lessons stored for the course."""
+    files = {f"{l.module.dirname}/{l.filename}": l.slug
+             for l in db.session.scalars(select(Lesson).where(Lesson.course_id == lesson.course_id))}
+
+    def resolve(target: str) -> str | None:
+        path, _, anchor = target.partition("#")
+        parts = [*lesson.module.dirname.split("/"), *path.split("/")]
+        stack: list[str] = []
+        for part in parts:
+            if part == "..":
+                if not stack:
+                    return None
+                stack.pop()
+            elif part not in ("", "."):
+                stack.append(part)
+        joined = "/".join(stack)
+        if joined in files:
+            return f"/courses/{lesson.course.slug}/{files[joined]}" + (f"#{anchor}" if anchor else "")
+        if len(parts) >= 3 and "media" in path.split("/"):
+            return "/media/" + path.split("media/", 1)[1]
+        return None
+
+    return resolve
+
+
+def set_draft(lesson: Lesson, author, draft: bool) -> None:
+    if lesson.draft != draft:
+        lesson.draft = draft
+        audit.record(author, "lesson.unpublish" if draft else "lesson.publish", f"lesson:{lesson.id}")
+
+
+def revisions(lesson: Lesson) -> list[LessonRevision]:
+    return list(db.session.scalars(select(LessonRevision).where(LessonRevision.lesson_id == lesson.id)
+                                   .order_by(LessonRevision.number.desc())))
+
+
+def get_revision(lesson: Lesson, number: int) -> LessonRevision:
+    revision = db.session.scalar(select(LessonRevision).where(LessonRevision.lesson_id == lesson.id,
+                                                              LessonRevision.number == number))
+    if revision is None:
+        raise NotFound("There is no such revision.")
+    return revision
+
+
+def revision_diff(older: LessonRevision, newer: LessonRevision) -> list[tuple[str, str]]:
+    """Return the unified diff of two revisions' text as (kind, line) pairs for display."""
+    lines = difflib.unified_diff(older.body_md.splitlines(), newer.body_md.splitlines(),
+                                 f"revision {older.number}", f"revision {newer.number}", lineterm="")
+    kinds = {"+": "added", "-": "removed", "@": "hunk"}
+    return [(kinds.get(line[:1], "same"), line) for line in lines]
+
+
+def restore_revision(lesson: Lesson, revision: LessonRevision, author) -> LessonRevision | None:
+    front = revision.front_matter
+    return save_lesson(lesson, author, title=front.get("title", lesson.title),
+                       duration=front.get("duration", lesson.duration_minutes),
+                       domain=front.get("domain", lesson.domain), objectives=front.get("objectives", []),
+                       activity_minutes=front.get("activity_minutes", 0), body=revision.body_md)

@@ -1,0 +1,1 @@
+"""Question types, banks, attempts, the clock and grading."""

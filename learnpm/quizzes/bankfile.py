@@ -1,0 +1,447 @@
+"""Parse a Markdown question bank (docs/authoring.md) into questions, reporting every problem by line."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+MAX_BYTES = 2 * 1024 * 1024
+TYPES = ("single", "multiple", "matching", "fill_in", "hotspot")
+DIFFICULTIES = ("easy", "medium", "hard")
+HEADER_KEYS = ("type", "domain", "task", "difficulty", "lesson", "check", "image")
+REQUIRED_KEYS = ("type", "domain", "task", "difficulty", "lesson")
+FRONT_KEYS = ("title", "program", "course")
+BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
+REGION_KEYS = ("x", "y", "w", "h")
+
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
+HEADING_RE = re.compile(r"##(?:[ \t]+(.*))?")
+KEY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]+(.*))?")
+BOX_RE = re.compile(r"\[(.?)\](.*)")
+
+
+@dataclass
+class Problem:
+    path: str
+    line: int
+    message: str
+    severity: str = "error"
+
+
+@dataclass
+class Option:
+    id: str
+    text: str
+    correct: bool
+    rationale: str
+    match: str | None = None
+    region: dict | None = None
+
+
+@dataclass
+class ParsedQuestion:
+    id: str
+    line: int
+    type: str
+    domain: str | None
+    task: str | None
+    difficulty: str | None
+    lesson: str | None
+    check: bool
+    stem: str
+    options: list[Option]
+    choices: list[Option]
+    answers: list[str]
+    explanation: str
+    image: str | None = None
+    fields: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedBank:
+    path: str
+    title: str | None
+    program: str | None
+    course: str | None
+    questions: list[ParsedQuestion]
+    problems: list[Problem]
+
+
+@dataclass
+class _Report:
+    path: str
+    problems: list[Problem]
+
+    def error(self, line: int, message: str) -> None:
+        """Record an error at a file line."""
+        self.problems.append(Problem(self.path, line, message))
+
+    def warning(self, line: int, message: str) -> None:
+        """Record a warning at a file line."""
+        self.problems.append(Problem(self.path, line, message, "warning"))
+
+
+@dataclass
+class _Item:
+    line: int
+    text: str  # the list item without its leading "- "
+    rationale: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Body:
+    stem: list[str] = field(default_factory=list)
+    items: list[_Item] = field(default_factory=list)
+    answers: list[tuple[int, str]] = field(default_factory=list)
+    explanation: list[str] | None = None
+    explanation_line: int = 0
+    in_stem: bool = True
+    fenced: bool = False
+    current: _Item | None = None
+
+
+def _quote(value: object, limit: int = 60) -> str:
+    """Quote a value for a message, shortened to `limit` characters."""
+    text = str(value)
+    return f"'{text if len(text) <= limit else text[:limit - 1] + '…'}'"
+
+
+def _letter_id(index: int) -> str:
+    """Return the option id for a 0-based position: a..z, aa, ab..."""
+    name, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(97 + rest) + name
+    return name
+
+
+def _refusal(text: str) -> str | None:
+    """Return why a file is refused outright, or None."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        return f"file is {size:,} bytes; the limit for a bank is {MAX_BYTES:,}"
+    if "\x00" in text:
+        return "file contains NUL bytes: it is binary data, not a Markdown bank"
+    return None
+
+
+def parse_bank(text: str, path: str) -> ParsedBank:
+    """Parse a bank's text, collecting every problem instead of raising."""
+    bank = ParsedBank(path, None, None, None, [], [])
+    report = _Report(path, bank.problems)
+    refusal = _refusal(text)
+    if refusal:
+        report.error(1, refusal)
+        return bank
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start, front_read = _read_front(lines, bank, report)
+    seen: dict[str, int] = {}
+    for first, end in _question_spans(lines, start, report):
+        question = _parse_question(lines, first, end, report)
+        if not ID_RE.fullmatch(question.id):
+            report.error(question.line, f"bad question id {_quote(question.id)} (use letters, digits and '-')")
+        elif question.id in seen:
+            report.error(question.line, f"duplicate question id {_quote(question.id)} "
+                                        f"(first at line {seen[question.id]})")
+        else:
+            seen[question.id] = question.line
+        if front_read and question.lesson and "/" not in question.lesson and bank.course is None:
+            report.error(question.fields["lesson"], f"lesson {_quote(question.lesson)} needs a course: add "
+                                                    f"'course:' to the front matter or write 'COURSE/{question.lesson}'")
+        bank.questions.append(question)
+    return bank
+
+
+def _read_front(lines: list[str], bank: ParsedBank, report: _Report) -> tuple[int, bool]:
+    """Read the front matter into `bank`; return the index of the first body line and whether it was read."""
+    if lines[0].rstrip() != "---":
+        report.error(1, "missing front matter: the file must start with a '---' line")
+        return 0, False
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if end is None:
+        report.error(1, "front matter is not closed with a '---' line")
+        return next((i for i in range(1, len(lines)) if HEADING_RE.fullmatch(lines[i])), len(lines)), False
+    meta = _load_yaml(lines[1:end], report)
+    if meta is not None:
+        _apply_front(meta, lines[1:end], bank, report)
+    return end + 1, meta is not None
+
+
+def _load_yaml(front: list[str], report: _Report) -> dict | None:
+    """Load front matter lines as a YAML mapping, reporting a syntax error at its file line."""
+    try:
+        meta = yaml.safe_load("\n".join(front)) if "".join(front).strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        index = min(mark.line, len(front) - 1) if mark else 0
+        problem = getattr(exc, "problem", None) or "cannot be read"
+        report.error(index + 2, f"invalid YAML in front matter: {problem} in {_quote(front[index].strip())}")
+        return None
+    except RecursionError:
+        report.error(2, "invalid YAML in front matter: nested too deeply")
+        return None
+    if not isinstance(meta, dict):
+        report.error(2, f"front matter must be 'key: value' lines, got {_quote(meta)}")
+        return None
+    return meta
+
+
+def _apply_front(meta: dict, front: list[str], bank: ParsedBank, report: _Report) -> None:
+    """Check the front matter keys and copy them onto the bank."""
+    key_lines: dict[str, int] = {}
+    for index, line in enumerate(front):
+        match = KEY_RE.match(line)
+        if match:
+            key_lines.setdefault(match.group(1), index + 2)
+    for key, value in meta.items():
+        line = key_lines.get(str(key), 2)
+        if key not in FRONT_KEYS:
+            report.error(line, f"unknown front matter key {_quote(key)} (use title, program or course)")
+        elif not isinstance(value, str) or not value.strip():
+            report.error(line, f"front matter '{key}' must be text, got {_quote(value)}")
+        else:
+            setattr(bank, key, value.strip())
+    if "program" not in meta:
+        report.error(1, "front matter has no 'program'")
+
+
+def _question_spans(lines: list[str], start: int, report: _Report) -> list[tuple[int, int]]:
+    """Return (heading index, end index) of each question, skipping headings in fenced code."""
+    heads: list[int] = []
+    fenced = False
+    for index in range(start, len(lines)):
+        if lines[index].lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and HEADING_RE.fullmatch(lines[index]):
+            heads.append(index)
+    if not heads:
+        report.error(1, "the bank has no questions (each starts with a '## id' heading)")
+        return []
+    stray = next((i for i in range(start, heads[0]) if lines[i].strip()), None)
+    if stray is not None:
+        report.error(stray + 1, f"text before the first question: {_quote(lines[stray].strip())}")
+    return list(zip(heads, [*heads[1:], len(lines)], strict=True))
+
+
+def _parse_question(lines: list[str], first: int, end: int, report: _Report) -> ParsedQuestion:
+    """Parse and check the question whose heading is at index `first`."""
+    heading = HEADING_RE.fullmatch(lines[first])
+    qid = (heading.group(1) or "").strip() if heading else ""
+    question = ParsedQuestion(qid, first + 1, "", None, None, None, None, False, "", [], [], [], "")
+    index = _read_header(lines, first + 1, end, question, report)
+    body = _Body()
+    for number in range(index + 1, end + 1):
+        _take_line(body, lines[number - 1], number, report)
+    question.stem = "\n".join(body.stem).strip()
+    question.explanation = "\n".join(body.explanation or []).strip()
+    _build_options(question, body, report)
+    _check_question(question, body, report)
+    return question
+
+
+def _read_header(lines: list[str], start: int, end: int, question: ParsedQuestion, report: _Report) -> int:
+    """Read the `key: value` lines after the heading; return the index where the stem starts."""
+    index = start
+    while index < end and not lines[index].strip():
+        index += 1
+    while index < end:
+        match = KEY_RE.fullmatch(lines[index].rstrip())
+        if not match or match.group(1) in ("answer", "Explanation"):
+            break
+        _set_field(question, match.group(1), (match.group(2) or "").strip(), index + 1, report)
+        index += 1
+    return index
+
+
+def _set_field(question: ParsedQuestion, key: str, raw: str, line: int, report: _Report) -> None:
+    """Check one header field and store it on the question."""
+    if key not in HEADER_KEYS:
+        report.error(line, f"unknown field {_quote(key)} (use {', '.join(HEADER_KEYS)})")
+        return
+    if key in question.fields:
+        report.error(line, f"duplicate field {_quote(key)} (first at line {question.fields[key]})")
+        return
+    question.fields[key] = line
+    value = raw[1:-1].strip() if len(raw) > 1 and raw[0] == raw[-1] and raw[0] in "\"'" else raw
+    if not value:
+        report.error(line, f"field '{key}' is empty")
+    elif key == "check":
+        question.check = BOOLEANS.get(value.lower(), False)
+        if value.lower() not in BOOLEANS:
+            report.error(line, f"check must be true or false (or yes/no), got {_quote(value)}")
+    else:
+        setattr(question, key, value)
+        if key == "type" and value not in TYPES:
+            report.error(line, f"unknown type {_quote(value)} (use single, multiple, matching, fill_in or hotspot)")
+        elif key == "difficulty" and value not in DIFFICULTIES:
+            report.error(line, f"unknown difficulty {_quote(value)} (use easy, medium or hard)")
+        elif key == "lesson" and (value.count("/") > 1 or "" in value.split("/")):
+            report.error(line, f"lesson {_quote(value)} must be 'slug' or 'course/slug'")
+
+
+def _is_item(line: str) -> bool:
+    """Tell whether a line is an option: `- [x] ...`, `- [ ] ...` or `- LEFT => RIGHT`."""
+    rest = line[1:].lstrip(" \t")
+    boxed = rest.startswith("[") and "]" in rest[1:3]
+    return line.startswith(("- ", "-\t")) and (boxed or "=>" in rest)
+
+
+def _take_line(body: _Body, line: str, number: int, report: _Report) -> None:
+    """Feed one line of a question's body (after its header) to the reader."""
+    starts_part = line.startswith(("Explanation:", "answer:")) or _is_item(line)
+    if body.explanation is not None:
+        body.explanation.append(line)
+    elif body.fenced or (body.in_stem and not starts_part):
+        if line.lstrip().startswith(("```", "~~~")):
+            body.fenced = not body.fenced
+        body.stem.append(line)
+    elif line.startswith("Explanation:"):
+        body.explanation, body.explanation_line = [line.removeprefix("Explanation:")], number
+    elif line.startswith("answer:"):
+        body.answers.append((number, line.removeprefix("answer:")))
+        body.in_stem, body.current = False, None
+    elif starts_part or line.startswith(("- ", "-\t")):
+        body.current = _Item(number, line[1:].strip())
+        body.items.append(body.current)
+        body.in_stem = False
+    elif line.strip() and line.startswith(("  ", "\t")) and body.current:
+        body.current.rationale.append(line.strip())
+    elif line.strip():
+        report.error(number, f"unexpected text after the options: {_quote(line.strip())} "
+                             "(indent a rationale by two spaces under its option)")
+
+
+def _build_options(question: ParsedQuestion, body: _Body, report: _Report) -> None:
+    """Turn the body's list items and answer lines into the question's options, choices and answers."""
+    if question.type in ("single", "multiple", "hotspot"):
+        _build_boxes(question, body.items, report)
+    elif question.type == "matching":
+        _build_matching(question, body.items, report)
+    elif question.type == "fill_in" and body.items:
+        report.error(body.items[0].line, f"a fill_in question has no options, found {_quote('- ' + body.items[0].text)}")
+    for line, raw in body.answers:
+        if question.type != "fill_in":
+            report.error(line, f"'answer:' lines are only for fill_in questions, found {_quote(raw.strip())}")
+            continue
+        alternatives = [part.strip() for part in raw.split("|")]
+        if "" in alternatives:
+            report.error(line, f"empty alternative in answer {_quote(raw.strip())}")
+        question.answers.extend(part for part in alternatives if part)
+    if question.type in TYPES and question.type != "fill_in":
+        for item in body.items:
+            if not item.rationale:
+                report.warning(item.line, f"option {_quote(item.text)} has no rationale")
+
+
+def _build_boxes(question: ParsedQuestion, items: list[_Item], report: _Report) -> None:
+    """Build `- [x] text` options (with a region for hotspots)."""
+    seen: dict[str, int] = {}
+    for item in items:
+        match = BOX_RE.fullmatch(item.text)
+        if not match or match.group(1) not in (" ", "x", "X"):
+            report.error(item.line, f"malformed option {_quote('- ' + item.text)} (use '- [x] text' or '- [ ] text')")
+            continue
+        text, region = match.group(2).strip(), None
+        if question.type == "hotspot":
+            text, region = _split_region(text, item.line, report)
+        if not text:
+            report.error(item.line, f"option {_quote('- ' + item.text)} has no text")
+        elif text in seen:
+            report.error(item.line, f"duplicate option {_quote(text)} (first at line {seen[text]})")
+        seen.setdefault(text, item.line)
+        question.options.append(Option(_letter_id(len(question.options)), text, match.group(1) != " ",
+                                       " ".join(item.rationale), region=region))
+
+
+def _split_region(text: str, line: int, report: _Report) -> tuple[str, dict | None]:
+    """Split a hotspot option into its label and its `{x=.. y=.. w=.. h=..}` region."""
+    label, brace, spec = text.rpartition("{")
+    if not brace or not spec.rstrip().endswith("}"):
+        report.error(line, f"hotspot option {_quote(text)} has no region {{x=.. y=.. w=.. h=..}}")
+        return text, None
+    spec = spec.rstrip()[:-1]
+    problem, region = _region(spec)
+    if problem:
+        report.error(line, f"region {_quote('{' + spec + '}')}: {problem}")
+    return label.strip(), region
+
+
+def _region(spec: str) -> tuple[str | None, dict | None]:
+    """Parse `x=.. y=.. w=.. h=..` into percentages; return (problem, region)."""
+    values: dict[str, float] = {}
+    for token in spec.replace(",", " ").split():
+        key, equals, raw = token.partition("=")
+        if not equals or key not in REGION_KEYS or key in values:
+            return f"bad part {_quote(token)} (use x=.. y=.. w=.. h=.. once each)", None
+        try:
+            values[key] = float(raw)
+        except ValueError:
+            return f"{_quote(raw)} is not a number", None
+        if not math.isfinite(values[key]) or not 0 <= values[key] <= 100:
+            return f"{_quote(token)} is outside 0..100", None
+    missing = [key for key in REGION_KEYS if key not in values]
+    if missing:
+        return f"missing {', '.join(missing)}", None
+    if values["w"] <= 0 or values["h"] <= 0:
+        return "width and height must be above 0", None
+    if values["x"] + values["w"] > 100 or values["y"] + values["h"] > 100:
+        return "the region runs past the edge of the image", None
+    return None, {key: values[key] for key in REGION_KEYS}
+
+
+def _build_matching(question: ParsedQuestion, items: list[_Item], report: _Report) -> None:
+    """Build `- LEFT => RIGHT` pairs and `- => RIGHT` distractors."""
+    lefts: dict[str, int] = {}
+    rights: dict[str, int] = {}
+    for item in items:
+        left, arrow, right = (part.strip() for part in item.text.partition("=>"))
+        if not arrow or not right or "=>" in right:
+            report.error(item.line, f"malformed matching item {_quote('- ' + item.text)} "
+                                    "(use '- LEFT => RIGHT', or '- => RIGHT' for a distractor)")
+            continue
+        if left in lefts or right in rights:
+            dup, first = (left, lefts[left]) if left in lefts else (right, rights[right])
+            report.error(item.line, f"duplicate matching item {_quote(dup)} (first at line {first})")
+            continue
+        if left:
+            lefts[left] = item.line
+        rights[right] = item.line
+        rationale = " ".join(item.rationale)
+        choice = Option(f"r{len(question.choices) + 1}", right, bool(left), rationale)
+        question.choices.append(choice)
+        if left:
+            question.options.append(Option(_letter_id(len(question.options)), left, True, rationale, match=choice.id))
+
+
+def _check_question(question: ParsedQuestion, body: _Body, report: _Report) -> None:
+    """Check the rules on fields, stem, option counts and explanation."""
+    line, qid = question.line, _quote(question.id)
+    for key in REQUIRED_KEYS:
+        if key not in question.fields:
+            report.error(line, f"question {qid} has no '{key}' field")
+    if not question.stem:
+        report.error(line, f"question {qid} has no stem")
+    if body.explanation is None:
+        report.error(line, f"question {qid} has no explanation (a paragraph starting 'Explanation:')")
+    elif not question.explanation:
+        report.error(body.explanation_line, f"question {qid} has an empty explanation")
+    if "image" in question.fields and question.type != "hotspot":
+        report.error(question.fields["image"], "'image' is only for hotspot questions")
+    right = sum(option.correct for option in question.options)
+    total = len(question.options)
+    counts = {
+        "single": [(total < 2, f"at least two options, found {total}"),
+                   (right != 1, f"exactly one right option, found {right}")],
+        "multiple": [(right < 2, f"at least two right options, found {right}"),
+                     (total - right < 1, "at least one wrong option, found 0")],
+        "matching": [(total < 2, f"at least two pairs, found {total}")],
+        "fill_in": [(not question.answers, "at least one 'answer:' line, found none")],
+        "hotspot": [("image" not in question.fields, "an 'image:' field"),
+                    (right < 1, "at least one right region, found 0")],
+    }
+    for failed, need in counts.get(question.type, []):
+        if failed:
+            report.error(line, f"{question.type} question {qid} needs {need}")
