@@ -94,8 +94,14 @@ def _check_lesson(tree: ContentTree, course: CourseSource, lesson: LessonSource)
         tree.problem(lesson.path, line("domain"),
                      f"unknown domain {domain!r} (known: {', '.join(program.domain_keys())})")
     objectives = meta.get("objectives", [])
-    if not isinstance(objectives, list) or not all(isinstance(o, str) for o in objectives):
+    if not isinstance(objectives, list):
         tree.problem(lesson.path, line("objectives"), f"objectives must be a list of texts, got {objectives!r:.60}")
+    else:
+        for number, objective in enumerate(objectives, start=1):
+            if not isinstance(objective, str):
+                tree.problem(lesson.path, line("objectives") + number,
+                             f"objective {number} is not plain text: {objective!r:.70} "
+                             "(put it in quotes when it contains ': ')")
     activity = meta.get("activity_minutes", 0)
     if not _whole(activity) or activity < 0:
         tree.problem(lesson.path, line("activity_minutes"),
