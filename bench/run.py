@@ -28,6 +28,11 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WORKERS = 2
 PASSWORD = "bench learner passphrase long"
 EMAIL = "bench@example.com"
+# (name in results.json, path measured as the logged-in learner)
+PAGES = (
+    ("catalog", "/"),
+    ("lesson_page", "/courses/capm-prep/projects-and-operations"),
+)
 
 
 def free_port() -> int:
@@ -101,6 +106,8 @@ def log_in(base: str) -> str:
 def prepare_database(env: dict) -> None:
     learnpm = str(BIN / "learnpm")
     subprocess.run([learnpm, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([learnpm, "content", "import", str(ROOT / "content")], env=env, check=True,
+                   capture_output=True)
     subprocess.run([learnpm, "users", "create", "--email", EMAIL, "--name", "Bench Learner",
                     "--password", PASSWORD], env=env, check=True, capture_output=True)
 
@@ -119,7 +126,7 @@ def measure_app(database_url: str | None, baseline_rps: float, workdir: Path) ->
     try:
         cookie = log_in(server.url)
         results = {}
-        for name, path in (("catalog", "/"),):
+        for name, path in PAGES:
             figures = wrk(server.url + path, cookie)
             figures["ratio"] = round(figures["rps"] / baseline_rps, 3)
             results[name] = figures

@@ -82,8 +82,8 @@ def stats(path: str | None, as_json: bool) -> None:
     figures = {
         "courses": len(tree.courses),
         "lessons": len(lessons),
-        "rated_minutes": sum(l.doc.meta.get("duration", 0) for l in lessons
-                             if isinstance(l.doc.meta.get("duration"), int)),
+        "rated_minutes": sum(lesson.doc.meta.get("duration", 0) for lesson in lessons
+                             if isinstance(lesson.doc.meta.get("duration"), int)),
         "questions": sum(len(bank.questions) for bank in tree.banks),
         "questions_by_domain": dict(sorted(by_domain.items())),
     }

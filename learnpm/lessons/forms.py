@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from learnpm.lessons.services import BODY_MAX
 
@@ -10,7 +10,7 @@ from learnpm.lessons.services import BODY_MAX
 class LessonForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
     duration = IntegerField("Rated duration (minutes)", validators=[
-        DataRequired("Enter the rated minutes."), NumberRange(1, 600, "Use 1 to 600 minutes.")])
+        InputRequired("Enter the rated minutes."), NumberRange(1, 600, "Use 1 to 600 minutes.")])
     domain = StringField("Domain", validators=[DataRequired("Choose a domain.")])
     activity_minutes = IntegerField("Activity minutes", default=0, validators=[
         NumberRange(0, 600, "Use 0 to 600 minutes.")])

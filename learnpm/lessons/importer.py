@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from learnpm.errors import ValidationError
+from learnpm.extensions import db
 from learnpm.lessons.loader import MEDIA_MAX_BYTES, MEDIA_TYPES, ContentTree, LessonSource
 from learnpm.lessons.models import Course, Lesson, LessonRevision, MediaFile, Module, Program
 from learnpm.lessons.rendering import render_markdown
 from learnpm.lessons.search import index_lesson
-from learnpm.errors import ValidationError
-from learnpm.extensions import db
 from learnpm.timeutil import utcnow
 
 

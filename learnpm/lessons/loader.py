@@ -163,7 +163,7 @@ def _load_course(tree: ContentTree, course_dir: Path) -> None:
 
 def lesson_resolver(tree: ContentTree, lesson: LessonSource, url_for_lesson, url_for_media):
     """Return a resolver of the lesson's relative links to lesson and media URLs."""
-    by_path = {l.path.resolve(): l for l in tree.lessons}
+    by_path = {source.path.resolve(): source for source in tree.lessons}
     media_root = (tree.root / "media").resolve()
 
     def resolve(target: str) -> str | None:

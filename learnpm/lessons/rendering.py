@@ -6,12 +6,15 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import Element
+from typing import TYPE_CHECKING
 
 import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element  # nosec B405 (a type name; nothing is parsed)
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 

@@ -13,6 +13,21 @@ from learnpm.extensions import db
 START, STOP = "\x02", "\x03"  # highlight sentinels, replaced after escaping the snippet
 MAX_TERMS = 8
 PG_VECTOR = "to_tsvector('english', lessons.title || ' ' || lessons.search_text)"
+VISIBLE = "lessons.draft = false AND lessons.retired = false AND courses.published = true"
+
+# Only the constants above are formatted into the SQL; the learner's words are bound parameters.
+SQLITE_SEARCH = text(
+    "SELECT lessons.id, snippet(lesson_search, 1, :start, :stop, '…', 16) "
+    "FROM lesson_search JOIN lessons ON lessons.id = lesson_search.rowid "
+    "JOIN courses ON courses.id = lessons.course_id "
+    "WHERE lesson_search MATCH :match AND " + VISIBLE +  # nosec B608
+    " ORDER BY bm25(lesson_search, 10.0, 1.0) LIMIT :limit")
+POSTGRES_SEARCH = text(
+    "SELECT lessons.id, ts_headline('english', lessons.search_text, to_tsquery('english', :q), "
+    "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1') "
+    "FROM lessons JOIN courses ON courses.id = lessons.course_id "
+    "WHERE " + PG_VECTOR + " @@ to_tsquery('english', :q) AND " + VISIBLE +  # nosec B608
+    " ORDER BY ts_rank(" + PG_VECTOR + ", to_tsquery('english', :q)) DESC LIMIT :limit")
 
 
 @dataclass
@@ -22,7 +37,8 @@ class Hit:
 
 
 def _highlight(raw: str) -> Markup:
-    return Markup(str(escape(raw)).replace(START, "<mark>").replace(STOP, "</mark>"))
+    # Escaped first; only our own <mark> tags are added afterwards.
+    return Markup(str(escape(raw)).replace(START, "<mark>").replace(STOP, "</mark>"))  # nosec B704
 
 
 def _terms(query: str) -> list[str]:
@@ -43,22 +59,10 @@ def search_lessons(query: str, limit: int = 20) -> list[Hit]:
     terms = _terms(query)
     if not terms:
         return []
-    visible = "lessons.draft = false AND lessons.retired = false AND courses.published = true"
     if db.engine.dialect.name == "sqlite":
         match = " ".join(f'"{term}"*' for term in terms)
-        rows = db.session.execute(text(
-            "SELECT lessons.id, snippet(lesson_search, 1, :start, :stop, '…', 16) "
-            "FROM lesson_search JOIN lessons ON lessons.id = lesson_search.rowid "
-            f"JOIN courses ON courses.id = lessons.course_id WHERE lesson_search MATCH :match AND {visible} "
-            "ORDER BY bm25(lesson_search, 10.0, 1.0) LIMIT :limit"),
-            {"match": match, "start": START, "stop": STOP, "limit": limit})
+        rows = db.session.execute(SQLITE_SEARCH, {"match": match, "start": START, "stop": STOP, "limit": limit})
     else:
         tsquery = " & ".join(f"{term}:*" for term in terms)
-        rows = db.session.execute(text(
-            f"SELECT lessons.id, ts_headline('english', lessons.search_text, to_tsquery('english', :q), "
-            "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1') "
-            f"FROM lessons JOIN courses ON courses.id = lessons.course_id "
-            f"WHERE {PG_VECTOR} @@ to_tsquery('english', :q) AND {visible} "
-            f"ORDER BY ts_rank({PG_VECTOR}, to_tsquery('english', :q)) DESC LIMIT :limit"),
-            {"q": tsquery, "limit": limit})
+        rows = db.session.execute(POSTGRES_SEARCH, {"q": tsquery, "limit": limit})
     return [Hit(lesson_id, _highlight(snippet or "")) for lesson_id, snippet in rows]

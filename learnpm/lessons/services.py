@@ -74,7 +74,8 @@ class SearchResult:
 
 def search(query: str) -> list[SearchResult]:
     hits: list[Hit] = search_lessons(query)
-    lessons = {l.id: l for l in db.session.scalars(select(Lesson).where(Lesson.id.in_([h.lesson_id for h in hits])))}
+    found = db.session.scalars(select(Lesson).where(Lesson.id.in_([h.lesson_id for h in hits])))
+    lessons = {lesson.id: lesson for lesson in found}
     return [SearchResult(lessons[h.lesson_id], h.snippet) for h in hits if h.lesson_id in lessons]
 
 
@@ -129,8 +130,8 @@ def save_lesson(lesson: Lesson, author, *, title: str, duration: int, domain: st
 
 def _stored_link_resolver(lesson: Lesson):
     """Resolve relative links in a browser edit against the lessons stored for the course."""
-    files = {f"{l.module.dirname}/{l.filename}": l.slug
-             for l in db.session.scalars(select(Lesson).where(Lesson.course_id == lesson.course_id))}
+    files = {f"{other.module.dirname}/{other.filename}": other.slug
+             for other in db.session.scalars(select(Lesson).where(Lesson.course_id == lesson.course_id))}
 
     def resolve(target: str) -> str | None:
         path, _, anchor = target.partition("#")
@@ -177,7 +178,8 @@ def revision_diff(older: LessonRevision, newer: LessonRevision) -> list[tuple[st
     lines = difflib.unified_diff(older.body_md.splitlines(), newer.body_md.splitlines(),
                                  f"revision {older.number}", f"revision {newer.number}", lineterm="")
     kinds = {"+": "added", "-": "removed", "@": "hunk"}
-    return [(kinds.get(line[:1], "same"), line) for line in lines]
+    return [("hunk" if line.startswith(("+++ ", "--- ")) else kinds.get(line[:1], "same"), line)
+            for line in lines]
 
 
 def restore_revision(lesson: Lesson, revision: LessonRevision, author) -> LessonRevision | None:

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 import yaml
 
 MAX_BYTES = 2 * 1024 * 1024
+MAX_FRONT = 64 * 1024  # characters; front matter holds three short keys
 TYPES = ("single", "multiple", "matching", "fill_in", "hotspot")
-DIFFICULTIES = ("easy", "medium", "hard")
 HEADER_KEYS = ("type", "domain", "task", "difficulty", "lesson", "check", "image")
 REQUIRED_KEYS = ("type", "domain", "task", "difficulty", "lesson")
-FRONT_KEYS = ("title", "program", "course")
 BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
 REGION_KEYS = ("x", "y", "w", "h")
+TYPE_HINT = "use single, multiple, matching, fill_in or hotspot"
+MATCH_HINT = "use '- LEFT => RIGHT', or '- => RIGHT' for a distractor"
 
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 HEADING_RE = re.compile(r"##(?:[ \t]+(.*))?")
@@ -25,39 +26,39 @@ BOX_RE = re.compile(r"\[(.?)\](.*)")
 
 @dataclass
 class Problem:
-    path: str
-    line: int
-    message: str
-    severity: str = "error"
+    path: str  # the file path as given
+    line: int  # 1-based line in the file
+    message: str  # quotes the offending value
+    severity: str = "error"  # or "warning"
 
 
 @dataclass
 class Option:
-    id: str
-    text: str
-    correct: bool
-    rationale: str
-    match: str | None = None
-    region: dict | None = None
+    id: str  # "a", "b"... in source order; matching right-hand items are "r1".."rN"
+    text: str  # Markdown source of the option (matching: the left text)
+    correct: bool  # marked [x]; matching: True for pairs, False for a distractor
+    rationale: str  # the indented lines joined with a space ("" if none)
+    match: str | None = None  # matching left items: the id of the right-hand choice
+    region: dict | None = None  # hotspot: {"x", "y", "w", "h"} in percent
 
 
 @dataclass
 class ParsedQuestion:
     id: str
-    line: int
-    type: str
+    line: int  # line of the "## id" heading
+    type: str  # as written; "" when missing
     domain: str | None
     task: str | None
     difficulty: str | None
-    lesson: str | None
+    lesson: str | None  # "slug" or "course/slug"
     check: bool
     stem: str
-    options: list[Option]
-    choices: list[Option]
-    answers: list[str]
+    options: list[Option]  # single/multiple/hotspot options, or matching left items
+    choices: list[Option]  # matching right-hand items, distractors included
+    answers: list[str]  # fill_in accepted answers
     explanation: str
     image: str | None = None
-    fields: dict[str, int] = field(default_factory=dict)
+    fields: dict[str, int] = field(default_factory=dict)  # header key -> line
 
 
 @dataclass
@@ -75,13 +76,9 @@ class _Report:
     path: str
     problems: list[Problem]
 
-    def error(self, line: int, message: str) -> None:
-        """Record an error at a file line."""
-        self.problems.append(Problem(self.path, line, message))
-
-    def warning(self, line: int, message: str) -> None:
-        """Record a warning at a file line."""
-        self.problems.append(Problem(self.path, line, message, "warning"))
+    def add(self, line: int, message: str, severity: str = "error") -> None:
+        """Record a problem at a file line."""
+        self.problems.append(Problem(self.path, line, message, severity))
 
 
 @dataclass
@@ -118,52 +115,52 @@ def _letter_id(index: int) -> str:
     return name
 
 
-def _refusal(text: str) -> str | None:
-    """Return why a file is refused outright, or None."""
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_BYTES:
-        return f"file is {size:,} bytes; the limit for a bank is {MAX_BYTES:,}"
-    if "\x00" in text:
-        return "file contains NUL bytes: it is binary data, not a Markdown bank"
-    return None
+def _is_fence(line: str) -> bool:
+    """Tell whether a line opens or closes a fenced code block."""
+    return line.lstrip().startswith(("```", "~~~"))
 
 
 def parse_bank(text: str, path: str) -> ParsedBank:
     """Parse a bank's text, collecting every problem instead of raising."""
     bank = ParsedBank(path, None, None, None, [], [])
     report = _Report(path, bank.problems)
-    refusal = _refusal(text)
-    if refusal:
-        report.error(1, refusal)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES or "\x00" in text:
+        report.add(1, f"file is {size:,} bytes; the limit for a bank is {MAX_BYTES:,}" if size > MAX_BYTES
+                   else "file contains NUL bytes: it is binary data, not a Markdown bank")
         return bank
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     start, front_read = _read_front(lines, bank, report)
     seen: dict[str, int] = {}
     for first, end in _question_spans(lines, start, report):
         question = _parse_question(lines, first, end, report)
-        if not ID_RE.fullmatch(question.id):
-            report.error(question.line, f"bad question id {_quote(question.id)} (use letters, digits and '-')")
-        elif question.id in seen:
-            report.error(question.line, f"duplicate question id {_quote(question.id)} "
-                                        f"(first at line {seen[question.id]})")
-        else:
-            seen[question.id] = question.line
+        qid, line = question.id, question.line
+        if not ID_RE.fullmatch(qid):
+            report.add(line, f"bad question id {_quote(qid)} (use letters, digits and '-')")
+        elif qid in seen:
+            report.add(line, f"duplicate question id {_quote(qid)} (first at line {seen[qid]})")
+        seen.setdefault(qid, line)
         if front_read and question.lesson and "/" not in question.lesson and bank.course is None:
-            report.error(question.fields["lesson"], f"lesson {_quote(question.lesson)} needs a course: add "
-                                                    f"'course:' to the front matter or write 'COURSE/{question.lesson}'")
+            report.add(question.fields["lesson"], f"lesson {_quote(question.lesson)} needs a course: add "
+                       f"'course:' to the front matter or write 'COURSE/{question.lesson}'")
         bank.questions.append(question)
+    bank.problems.sort(key=lambda problem: problem.line)
     return bank
 
 
 def _read_front(lines: list[str], bank: ParsedBank, report: _Report) -> tuple[int, bool]:
-    """Read the front matter into `bank`; return the index of the first body line and whether it was read."""
+    """Read the front matter into `bank`; return the first body line's index and whether it was read."""
     if lines[0].rstrip() != "---":
-        report.error(1, "missing front matter: the file must start with a '---' line")
+        report.add(1, "missing front matter: the file must start with a '---' line")
         return 0, False
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
     if end is None:
-        report.error(1, "front matter is not closed with a '---' line")
+        report.add(1, "front matter is not closed with a '---' line")
         return next((i for i in range(1, len(lines)) if HEADING_RE.fullmatch(lines[i])), len(lines)), False
+    size = sum(len(line) + 1 for line in lines[1:end])
+    if size > MAX_FRONT:
+        report.add(1, f"front matter is {size:,} characters; the limit is {MAX_FRONT:,}")
+        return end + 1, False
     meta = _load_yaml(lines[1:end], report)
     if meta is not None:
         _apply_front(meta, lines[1:end], bank, report)
@@ -171,20 +168,20 @@ def _read_front(lines: list[str], bank: ParsedBank, report: _Report) -> tuple[in
 
 
 def _load_yaml(front: list[str], report: _Report) -> dict | None:
-    """Load front matter lines as a YAML mapping, reporting a syntax error at its file line."""
+    """Load the front matter as a YAML mapping, reporting a syntax error at its file line."""
     try:
         meta = yaml.safe_load("\n".join(front)) if "".join(front).strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         index = min(mark.line, len(front) - 1) if mark else 0
         problem = getattr(exc, "problem", None) or "cannot be read"
-        report.error(index + 2, f"invalid YAML in front matter: {problem} in {_quote(front[index].strip())}")
+        report.add(index + 2, f"invalid YAML in front matter: {problem} in {_quote(front[index].strip())}")
         return None
     except RecursionError:
-        report.error(2, "invalid YAML in front matter: nested too deeply")
+        report.add(2, "invalid YAML in front matter: nested too deeply")
         return None
     if not isinstance(meta, dict):
-        report.error(2, f"front matter must be 'key: value' lines, got {_quote(meta)}")
+        report.add(2, f"front matter must be 'key: value' lines, got {_quote(meta)}")
         return None
     return meta
 
@@ -193,36 +190,37 @@ def _apply_front(meta: dict, front: list[str], bank: ParsedBank, report: _Report
     """Check the front matter keys and copy them onto the bank."""
     key_lines: dict[str, int] = {}
     for index, line in enumerate(front):
-        match = KEY_RE.match(line)
-        if match:
+        if match := KEY_RE.match(line):
             key_lines.setdefault(match.group(1), index + 2)
     for key, value in meta.items():
         line = key_lines.get(str(key), 2)
-        if key not in FRONT_KEYS:
-            report.error(line, f"unknown front matter key {_quote(key)} (use title, program or course)")
+        if key not in ("title", "program", "course"):
+            report.add(line, f"unknown front matter key {_quote(key)} (use title, program or course)")
         elif not isinstance(value, str) or not value.strip():
-            report.error(line, f"front matter '{key}' must be text, got {_quote(value)}")
+            report.add(line, f"front matter '{key}' must be text, got {_quote(value)}")
         else:
             setattr(bank, key, value.strip())
     if "program" not in meta:
-        report.error(1, "front matter has no 'program'")
+        report.add(1, "front matter has no 'program'")
 
 
 def _question_spans(lines: list[str], start: int, report: _Report) -> list[tuple[int, int]]:
-    """Return (heading index, end index) of each question, skipping headings in fenced code."""
+    """Return (heading index, end index) of each question; headings in fenced code do not count."""
     heads: list[int] = []
-    fenced = False
+    fence: int | None = None
     for index in range(start, len(lines)):
-        if lines[index].lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        elif not fenced and HEADING_RE.fullmatch(lines[index]):
+        if _is_fence(lines[index]):
+            fence = index if fence is None else None
+        elif fence is None and HEADING_RE.fullmatch(lines[index]):
             heads.append(index)
+    if fence is not None:
+        report.add(fence + 1, f"code fence {_quote(lines[fence].strip())} is never closed")
     if not heads:
-        report.error(1, "the bank has no questions (each starts with a '## id' heading)")
+        report.add(1, "the bank has no questions (each starts with a '## id' heading)")
         return []
     stray = next((i for i in range(start, heads[0]) if lines[i].strip()), None)
     if stray is not None:
-        report.error(stray + 1, f"text before the first question: {_quote(lines[stray].strip())}")
+        report.add(stray + 1, f"text before the first question: {_quote(lines[stray].strip())}")
     return list(zip(heads, [*heads[1:], len(lines)], strict=True))
 
 
@@ -231,10 +229,9 @@ def _parse_question(lines: list[str], first: int, end: int, report: _Report) -> 
     heading = HEADING_RE.fullmatch(lines[first])
     qid = (heading.group(1) or "").strip() if heading else ""
     question = ParsedQuestion(qid, first + 1, "", None, None, None, None, False, "", [], [], [], "")
-    index = _read_header(lines, first + 1, end, question, report)
     body = _Body()
-    for number in range(index + 1, end + 1):
-        _take_line(body, lines[number - 1], number, report)
+    for index in range(_read_header(lines, first + 1, end, question, report), end):
+        _take_line(body, lines[index], index + 1, report)
     question.stem = "\n".join(body.stem).strip()
     question.explanation = "\n".join(body.explanation or []).strip()
     _build_options(question, body, report)
@@ -247,9 +244,8 @@ def _read_header(lines: list[str], start: int, end: int, question: ParsedQuestio
     index = start
     while index < end and not lines[index].strip():
         index += 1
-    while index < end:
-        match = KEY_RE.fullmatch(lines[index].rstrip())
-        if not match or match.group(1) in ("answer", "Explanation"):
+    while index < end and (match := KEY_RE.fullmatch(lines[index].rstrip())):
+        if match.group(1) in ("answer", "Explanation"):
             break
         _set_field(question, match.group(1), (match.group(2) or "").strip(), index + 1, report)
         index += 1
@@ -259,31 +255,31 @@ def _read_header(lines: list[str], start: int, end: int, question: ParsedQuestio
 def _set_field(question: ParsedQuestion, key: str, raw: str, line: int, report: _Report) -> None:
     """Check one header field and store it on the question."""
     if key not in HEADER_KEYS:
-        report.error(line, f"unknown field {_quote(key)} (use {', '.join(HEADER_KEYS)})")
+        report.add(line, f"unknown field {_quote(key)} (use {', '.join(HEADER_KEYS)})")
         return
     if key in question.fields:
-        report.error(line, f"duplicate field {_quote(key)} (first at line {question.fields[key]})")
+        report.add(line, f"duplicate field {_quote(key)} (first at line {question.fields[key]})")
         return
     question.fields[key] = line
     value = raw[1:-1].strip() if len(raw) > 1 and raw[0] == raw[-1] and raw[0] in "\"'" else raw
     if not value:
-        report.error(line, f"field '{key}' is empty")
+        report.add(line, f"field '{key}' is empty")
     elif key == "check":
         question.check = BOOLEANS.get(value.lower(), False)
         if value.lower() not in BOOLEANS:
-            report.error(line, f"check must be true or false (or yes/no), got {_quote(value)}")
+            report.add(line, f"check must be true or false (or yes/no), got {_quote(value)}")
     else:
         setattr(question, key, value)
         if key == "type" and value not in TYPES:
-            report.error(line, f"unknown type {_quote(value)} (use single, multiple, matching, fill_in or hotspot)")
-        elif key == "difficulty" and value not in DIFFICULTIES:
-            report.error(line, f"unknown difficulty {_quote(value)} (use easy, medium or hard)")
+            report.add(line, f"unknown type {_quote(value)} ({TYPE_HINT})")
+        elif key == "difficulty" and value not in ("easy", "medium", "hard"):
+            report.add(line, f"unknown difficulty {_quote(value)} (use easy, medium or hard)")
         elif key == "lesson" and (value.count("/") > 1 or "" in value.split("/")):
-            report.error(line, f"lesson {_quote(value)} must be 'slug' or 'course/slug'")
+            report.add(line, f"lesson {_quote(value)} must be 'slug' or 'course/slug'")
 
 
 def _is_item(line: str) -> bool:
-    """Tell whether a line is an option: `- [x] ...`, `- [ ] ...` or `- LEFT => RIGHT`."""
+    """Tell whether a line starts the options: `- [x] ...`, `- [ ] ...` or `- LEFT => RIGHT`."""
     rest = line[1:].lstrip(" \t")
     boxed = rest.startswith("[") and "]" in rest[1:3]
     return line.startswith(("- ", "-\t")) and (boxed or "=>" in rest)
@@ -295,8 +291,7 @@ def _take_line(body: _Body, line: str, number: int, report: _Report) -> None:
     if body.explanation is not None:
         body.explanation.append(line)
     elif body.fenced or (body.in_stem and not starts_part):
-        if line.lstrip().startswith(("```", "~~~")):
-            body.fenced = not body.fenced
+        body.fenced = body.fenced != _is_fence(line)
         body.stem.append(line)
     elif line.startswith("Explanation:"):
         body.explanation, body.explanation_line = [line.removeprefix("Explanation:")], number
@@ -310,47 +305,48 @@ def _take_line(body: _Body, line: str, number: int, report: _Report) -> None:
     elif line.strip() and line.startswith(("  ", "\t")) and body.current:
         body.current.rationale.append(line.strip())
     elif line.strip():
-        report.error(number, f"unexpected text after the options: {_quote(line.strip())} "
-                             "(indent a rationale by two spaces under its option)")
+        report.add(number, f"unexpected text after the options: {_quote(line.strip())} "
+                           "(indent a rationale by two spaces under its option)")
 
 
 def _build_options(question: ParsedQuestion, body: _Body, report: _Report) -> None:
-    """Turn the body's list items and answer lines into the question's options, choices and answers."""
+    """Turn the body's list items and answer lines into options, choices and answers."""
     if question.type in ("single", "multiple", "hotspot"):
         _build_boxes(question, body.items, report)
     elif question.type == "matching":
         _build_matching(question, body.items, report)
     elif question.type == "fill_in" and body.items:
-        report.error(body.items[0].line, f"a fill_in question has no options, found {_quote('- ' + body.items[0].text)}")
+        first = body.items[0]
+        report.add(first.line, f"a fill_in question has no options, found {_quote('- ' + first.text)}")
     for line, raw in body.answers:
         if question.type != "fill_in":
-            report.error(line, f"'answer:' lines are only for fill_in questions, found {_quote(raw.strip())}")
+            report.add(line, f"'answer:' lines are only for fill_in questions, found {_quote(raw.strip())}")
             continue
         alternatives = [part.strip() for part in raw.split("|")]
         if "" in alternatives:
-            report.error(line, f"empty alternative in answer {_quote(raw.strip())}")
+            report.add(line, f"empty alternative in answer {_quote(raw.strip())}")
         question.answers.extend(part for part in alternatives if part)
     if question.type in TYPES and question.type != "fill_in":
         for item in body.items:
             if not item.rationale:
-                report.warning(item.line, f"option {_quote(item.text)} has no rationale")
+                report.add(item.line, f"option {_quote('- ' + item.text)} has no rationale", "warning")
 
 
 def _build_boxes(question: ParsedQuestion, items: list[_Item], report: _Report) -> None:
-    """Build `- [x] text` options (with a region for hotspots)."""
+    """Build `- [x] text` options, with a region for hotspots."""
     seen: dict[str, int] = {}
     for item in items:
-        match = BOX_RE.fullmatch(item.text)
+        match, shown = BOX_RE.fullmatch(item.text), _quote("- " + item.text)
         if not match or match.group(1) not in (" ", "x", "X"):
-            report.error(item.line, f"malformed option {_quote('- ' + item.text)} (use '- [x] text' or '- [ ] text')")
+            report.add(item.line, f"malformed option {shown} (use '- [x] text' or '- [ ] text')")
             continue
         text, region = match.group(2).strip(), None
         if question.type == "hotspot":
             text, region = _split_region(text, item.line, report)
         if not text:
-            report.error(item.line, f"option {_quote('- ' + item.text)} has no text")
+            report.add(item.line, f"option {shown} has no text")
         elif text in seen:
-            report.error(item.line, f"duplicate option {_quote(text)} (first at line {seen[text]})")
+            report.add(item.line, f"duplicate option {_quote(text)} (first at line {seen[text]})")
         seen.setdefault(text, item.line)
         question.options.append(Option(_letter_id(len(question.options)), text, match.group(1) != " ",
                                        " ".join(item.rationale), region=region))
@@ -360,12 +356,12 @@ def _split_region(text: str, line: int, report: _Report) -> tuple[str, dict | No
     """Split a hotspot option into its label and its `{x=.. y=.. w=.. h=..}` region."""
     label, brace, spec = text.rpartition("{")
     if not brace or not spec.rstrip().endswith("}"):
-        report.error(line, f"hotspot option {_quote(text)} has no region {{x=.. y=.. w=.. h=..}}")
+        report.add(line, f"hotspot option {_quote(text)} has no region {{x=.. y=.. w=.. h=..}}")
         return text, None
     spec = spec.rstrip()[:-1]
     problem, region = _region(spec)
     if problem:
-        report.error(line, f"region {_quote('{' + spec + '}')}: {problem}")
+        report.add(line, f"region {_quote('{' + spec + '}')}: {problem}")
     return label.strip(), region
 
 
@@ -382,8 +378,7 @@ def _region(spec: str) -> tuple[str | None, dict | None]:
             return f"{_quote(raw)} is not a number", None
         if not math.isfinite(values[key]) or not 0 <= values[key] <= 100:
             return f"{_quote(token)} is outside 0..100", None
-    missing = [key for key in REGION_KEYS if key not in values]
-    if missing:
+    if missing := [key for key in REGION_KEYS if key not in values]:
         return f"missing {', '.join(missing)}", None
     if values["w"] <= 0 or values["h"] <= 0:
         return "width and height must be above 0", None
@@ -399,12 +394,12 @@ def _build_matching(question: ParsedQuestion, items: list[_Item], report: _Repor
     for item in items:
         left, arrow, right = (part.strip() for part in item.text.partition("=>"))
         if not arrow or not right or "=>" in right:
-            report.error(item.line, f"malformed matching item {_quote('- ' + item.text)} "
-                                    "(use '- LEFT => RIGHT', or '- => RIGHT' for a distractor)")
+            report.add(item.line, f"malformed matching item {_quote('- ' + item.text)} ({MATCH_HINT})")
             continue
-        if left in lefts or right in rights:
-            dup, first = (left, lefts[left]) if left in lefts else (right, rights[right])
-            report.error(item.line, f"duplicate matching item {_quote(dup)} (first at line {first})")
+        first = lefts.get(left) or rights.get(right)
+        if first:
+            shown = _quote(left if left in lefts else right)
+            report.add(item.line, f"duplicate matching item {shown} (first at line {first})")
             continue
         if left:
             lefts[left] = item.line
@@ -413,7 +408,8 @@ def _build_matching(question: ParsedQuestion, items: list[_Item], report: _Repor
         choice = Option(f"r{len(question.choices) + 1}", right, bool(left), rationale)
         question.choices.append(choice)
         if left:
-            question.options.append(Option(_letter_id(len(question.options)), left, True, rationale, match=choice.id))
+            question.options.append(Option(
+                _letter_id(len(question.options)), left, True, rationale, choice.id))
 
 
 def _check_question(question: ParsedQuestion, body: _Body, report: _Report) -> None:
@@ -421,27 +417,26 @@ def _check_question(question: ParsedQuestion, body: _Body, report: _Report) -> N
     line, qid = question.line, _quote(question.id)
     for key in REQUIRED_KEYS:
         if key not in question.fields:
-            report.error(line, f"question {qid} has no '{key}' field")
+            report.add(line, f"question {qid} has no '{key}' field")
     if not question.stem:
-        report.error(line, f"question {qid} has no stem")
+        report.add(line, f"question {qid} has no stem")
     if body.explanation is None:
-        report.error(line, f"question {qid} has no explanation (a paragraph starting 'Explanation:')")
+        report.add(line, f"question {qid} has no explanation (a paragraph starting 'Explanation:')")
     elif not question.explanation:
-        report.error(body.explanation_line, f"question {qid} has an empty explanation")
+        report.add(body.explanation_line, f"question {qid} has an empty explanation")
     if "image" in question.fields and question.type != "hotspot":
-        report.error(question.fields["image"], "'image' is only for hotspot questions")
-    right = sum(option.correct for option in question.options)
-    total = len(question.options)
-    counts = {
+        report.add(question.fields["image"], "'image' is only for hotspot questions")
+    total, right = len(question.options), sum(option.correct for option in question.options)
+    needs = {
         "single": [(total < 2, f"at least two options, found {total}"),
                    (right != 1, f"exactly one right option, found {right}")],
         "multiple": [(right < 2, f"at least two right options, found {right}"),
-                     (total - right < 1, "at least one wrong option, found 0")],
+                     (total == right, "at least one wrong option, found 0")],
         "matching": [(total < 2, f"at least two pairs, found {total}")],
         "fill_in": [(not question.answers, "at least one 'answer:' line, found none")],
         "hotspot": [("image" not in question.fields, "an 'image:' field"),
                     (right < 1, "at least one right region, found 0")],
     }
-    for failed, need in counts.get(question.type, []):
+    for failed, need in needs.get(question.type, []):
         if failed:
-            report.error(line, f"{question.type} question {qid} needs {need}")
+            report.add(line, f"{question.type} question {qid} needs {need}")

@@ -32,7 +32,7 @@ def test_imported_lessons_store_rendered_html_with_resolved_links(runner, conten
     assert 'href="/courses/demo/second#section-one"' in first.html
     assert 'src="/media/dot.png"' in first.html
     assert first.toc[0] == {"id": "section-one", "title": "Section one", "level": 2}
-    assert [l.position for l in sorted(lessons_by_slug().values(), key=lambda l: l.position)] == [1, 2, 3]
+    assert sorted(lesson.position for lesson in lessons_by_slug().values()) == [1, 2, 3]
     assert db.session.scalar(select(MediaFile)).content_type == "image/png"
 
 

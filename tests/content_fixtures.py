@@ -1,4 +1,4 @@
-"""A small content tree to check, import and read."""
+"""Fixtures: a small content tree to check, import and read (a pytest plugin of conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from learnpm.extensions import db
 from learnpm.lessons.importer import import_tree
 from learnpm.lessons.lint import check_content, errors
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
        b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
