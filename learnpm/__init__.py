@@ -46,7 +46,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from learnpm.errors import register_error_handlers
     from learnpm.security import register_security_headers
+    from learnpm.templating import register_filters
 
+    register_filters(app)
     register_error_handlers(app)
     register_security_headers(app)
     return app
@@ -89,16 +91,18 @@ def _register_blueprints(app: Flask) -> None:
     from learnpm.admin.views import bp as admin_bp
     from learnpm.api.views import bp as api_bp
     from learnpm.auth.views import bp as auth_bp
+    from learnpm.hours.views import bp as hours_bp
     from learnpm.lessons.authoring import bp as authoring_bp
     from learnpm.lessons.views import bp as lessons_bp
 
-    for bp in (auth_bp, lessons_bp, authoring_bp, admin_bp, api_bp):
+    for bp in (auth_bp, lessons_bp, authoring_bp, hours_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
     from learnpm.auth.cli import users_cli
+    from learnpm.hours.cli import hours_cli
     from learnpm.lessons.cli import content_cli
 
-    for group in (users_cli, content_cli):
+    for group in (users_cli, content_cli, hours_cli):
         app.cli.add_command(group)

@@ -2,9 +2,22 @@
 
 from learnpm.audit import AuditEvent
 from learnpm.auth.models import User
+from learnpm.hours.models import EngagementClock, HoursEntry, LessonProgress
 from learnpm.lessons.models import Course, Lesson, LessonRevision, MediaFile, Module, Program
 
-__all__ = ["AuditEvent", "Course", "Lesson", "LessonRevision", "MediaFile", "Module", "Program", "User"]
+__all__ = [
+    "AuditEvent",
+    "Course",
+    "EngagementClock",
+    "HoursEntry",
+    "LessonProgress",
+    "Lesson",
+    "LessonRevision",
+    "MediaFile",
+    "Module",
+    "Program",
+    "User",
+]
 
 
 # Search indexes are engine-specific and kept by hand in the migrations, outside the models.

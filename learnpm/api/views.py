@@ -6,14 +6,32 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user, login_required
 
-from learnpm.auth.decorators import instructor_required
+from learnpm.auth.decorators import instructor_required, learner_required
 from learnpm.errors import DomainError, ValidationError
+from learnpm.extensions import csrf, limiter
+from learnpm.hours import queries as hours_queries
+from learnpm.hours import services as hours_services
 from learnpm.lessons import services as lesson_services
+from learnpm.timeutil import now
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # checked below, after authentication, so anonymous calls get 401 rather than 400
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+@bp.before_request
+def authenticate_then_check_csrf():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        return jsonify({"error": "unauthorized", "detail": "Log in first."}), 401
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+    return None
 
 OPENAPI_FILE = Path(__file__).with_name("openapi.yml")
 
@@ -56,3 +74,42 @@ def preview():
     if not isinstance(source, str):
         raise ValidationError("'markdown' must be a string.", {"markdown": "required string"})
     return jsonify({"html": lesson_services.preview(source)})
+
+
+def _bool(body: dict, name: str) -> bool:
+    value = body.get(name)
+    if not isinstance(value, bool):
+        raise ValidationError(f"'{name}' must be true or false.", {name: "boolean required"})
+    return value
+
+
+@bp.post("/heartbeat")
+@limiter.limit(lambda: current_app.config["LEARNPM_HEARTBEAT_LIMIT"], key_func=lambda: f"beat:{current_user.get_id()}")
+@learner_required
+def heartbeat():
+    body = json_body()
+    lesson = body.get("lesson")
+    if not isinstance(lesson, str) or "/" not in lesson or len(lesson) > 250:
+        raise ValidationError("'lesson' must be \"COURSE/LESSON\".", {"lesson": "COURSE/LESSON required"})
+    tab = body.get("tab")
+    if tab is not None and (not isinstance(tab, str) or len(tab) > 100):
+        raise ValidationError("'tab' must be a short string.", {"tab": "string of at most 100 characters"})
+    result = hours_services.heartbeat(current_user.id, lesson, _bool(body, "visible"), _bool(body, "active"),
+                                      now(), hours_services.settings_from(current_app.config))
+    return jsonify({"credited_seconds": result.credited_seconds, "lesson_seconds": result.lesson_seconds,
+                    "total_seconds": result.total_seconds})
+
+
+@bp.get("/me/hours")
+@learner_required
+def my_hours():
+    summary = hours_queries.summary(current_user.id, current_app.config["LEARNPM_COMPLETION_SHARE"])
+    return jsonify({
+        "total_seconds": summary.total_seconds,
+        "target_seconds": summary.target_seconds,
+        "open_seconds": summary.open_seconds,
+        "lessons": [{"lesson": f"{item.lesson.course.slug}/{item.lesson.slug}", "title": item.lesson.title,
+                     "seconds": item.seconds, "duration_seconds": item.lesson.duration_seconds,
+                     "complete": item.complete} for item in summary.lessons],
+        "entries": [hours_queries.entry_dict(entry) for entry in summary.entries],
+    })

@@ -14,7 +14,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 if TYPE_CHECKING:
-    from xml.etree.ElementTree import Element  # nosec B405 (a type name; nothing is parsed)
+    # Only the type name is imported; nothing is parsed with it.
+    from xml.etree.ElementTree import Element  # nosec B405
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 

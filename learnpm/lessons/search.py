@@ -17,16 +17,16 @@ VISIBLE = "lessons.draft = false AND lessons.retired = false AND courses.publish
 
 # Only the constants above are formatted into the SQL; the learner's words are bound parameters.
 SQLITE_SEARCH = text(
-    "SELECT lessons.id, snippet(lesson_search, 1, :start, :stop, '…', 16) "
+    "SELECT lessons.id, snippet(lesson_search, 1, :start, :stop, '…', 16) "  # nosec B608
     "FROM lesson_search JOIN lessons ON lessons.id = lesson_search.rowid "
     "JOIN courses ON courses.id = lessons.course_id "
-    "WHERE lesson_search MATCH :match AND " + VISIBLE +  # nosec B608
+    "WHERE lesson_search MATCH :match AND " + VISIBLE +
     " ORDER BY bm25(lesson_search, 10.0, 1.0) LIMIT :limit")
 POSTGRES_SEARCH = text(
-    "SELECT lessons.id, ts_headline('english', lessons.search_text, to_tsquery('english', :q), "
+    "SELECT lessons.id, ts_headline('english', lessons.search_text, to_tsquery('english', :q), "  # nosec B608
     "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=1') "
     "FROM lessons JOIN courses ON courses.id = lessons.course_id "
-    "WHERE " + PG_VECTOR + " @@ to_tsquery('english', :q) AND " + VISIBLE +  # nosec B608
+    "WHERE " + PG_VECTOR + " @@ to_tsquery('english', :q) AND " + VISIBLE +
     " ORDER BY ts_rank(" + PG_VECTOR + ", to_tsquery('english', :q)) DESC LIMIT :limit")
 
 

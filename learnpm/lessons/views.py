@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from learnpm.extensions import db
+from learnpm.hours.queries import completed_lessons, engaged_by_lesson
 from learnpm.lessons import services
 from learnpm.lessons.models import MediaFile
 
@@ -22,7 +23,8 @@ def catalog():
 @login_required
 def course(course_slug: str):
     course = services.get_course(course_slug)
-    return render_template("lessons/course.html", course=course, outline=services.course_outline(course))
+    done = completed_lessons(current_user.id, current_app.config["LEARNPM_COMPLETION_SHARE"])
+    return render_template("lessons/course.html", course=course, outline=services.course_outline(course), done=done)
 
 
 @bp.get("/courses/<course_slug>/<lesson_slug>")
@@ -30,7 +32,9 @@ def course(course_slug: str):
 def lesson(course_slug: str, lesson_slug: str):
     lesson = services.get_published_lesson(course_slug, lesson_slug)
     previous, following = services.neighbours(lesson)
+    counted = engaged_by_lesson(current_user.id).get(lesson.id, 0)
     return render_template("lessons/lesson.html", lesson=lesson, previous=previous, following=following,
+                           counted_seconds=counted,
                            heartbeat_seconds=current_app.config["LEARNPM_HEARTBEAT_SECONDS"],
                            idle_seconds=current_app.config["LEARNPM_IDLE_SECONDS"])
 

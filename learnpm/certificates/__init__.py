@@ -1,0 +1,1 @@
+"""Contact-hour certificates: eligibility, issuance, PDF, verification, revocation."""

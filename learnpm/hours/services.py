@@ -1,0 +1,264 @@
+"""Hours workflows: heartbeats, sealing, recording live sessions, corrections, verification, totals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from learnpm import audit
+from learnpm.errors import Conflict, NotFound, ValidationError
+from learnpm.extensions import db
+from learnpm.hours.crediting import Beat, ClockState, Limits, OpenRecord, credit
+from learnpm.hours.ledger import GENESIS, BrokenLink, ledger_key, row_hash, verify_chain
+from learnpm.hours.models import EngagementClock, HoursEntry, LessonProgress
+from learnpm.lessons.models import Course, Lesson
+from learnpm.timeutil import utcnow
+
+SOURCES = ("engagement", "live", "correction")
+LIVE_MINUTES = (1, 6000)
+RETRIES = 8
+
+
+@dataclass(frozen=True)
+class HoursSettings:
+    secret_key: str
+    heartbeat_seconds: int
+    daily_ceiling_seconds: int
+
+
+@dataclass(frozen=True)
+class BeatResult:
+    credited_seconds: int
+    lesson_seconds: int
+    total_seconds: int
+
+
+def find_lesson(ref: str) -> Lesson:
+    """Return the published lesson named "COURSE/LESSON"."""
+    course_slug, _, lesson_slug = ref.partition("/")
+    lesson = db.session.scalar(select(Lesson).join(Course).where(
+        Course.slug == course_slug, Lesson.slug == lesson_slug, Course.published.is_(True),
+        Lesson.draft.is_(False), Lesson.retired.is_(False)))
+    if lesson is None:
+        raise NotFound(f"No published lesson {ref!r}.")
+    return lesson
+
+
+def _clock(user_id: int) -> EngagementClock:
+    clock = db.session.get(EngagementClock, user_id)
+    if clock is None:
+        clock = EngagementClock(user_id=user_id)
+        db.session.add(clock)
+        db.session.flush()
+    return clock
+
+
+def _state(clock: EngagementClock) -> ClockState:
+    open_record = None
+    if clock.open_lesson_id is not None:
+        open_record = OpenRecord(clock.open_lesson_id, clock.open_day, clock.open_seconds, clock.open_started_at,
+                                 clock.open_last_credit_at)
+    return ClockState(clock.last_beat_at, clock.day, clock.day_seconds, open_record)
+
+
+def _store_state(clock: EngagementClock, state: ClockState) -> None:
+    clock.last_beat_at, clock.day, clock.day_seconds = state.last_beat_at, state.day, state.day_seconds
+    record = state.open
+    clock.open_lesson_id = record.lesson_id if record else None
+    clock.open_day = record.day if record else None
+    clock.open_seconds = record.seconds if record else 0
+    clock.open_started_at = record.started_at if record else None
+    clock.open_last_credit_at = record.last_credit_at if record else None
+
+
+def _sealed_seconds(user_id: int, lesson_id: int) -> int:
+    progress = db.session.get(LessonProgress, (user_id, lesson_id))
+    return progress.engaged_seconds if progress else 0
+
+
+def _append(clock: EngagementClock, key: bytes, *, course_id: int, lesson_id: int | None, seconds: int,
+            source: str, reason: str, recorded_by_id: int | None, recorded_by: str, occurred_on: date,
+            started_at: datetime | None = None, ended_at: datetime | None = None,
+            corrects_id: int | None = None) -> HoursEntry:
+    """Append a row to the learner's chain and move the chain's head on the clock."""
+    row = {"user_id": clock.user_id, "seq": clock.ledger_seq + 1, "course_id": course_id, "lesson_id": lesson_id,
+           "seconds": seconds, "source": source, "reason": reason, "recorded_by_id": recorded_by_id,
+           "recorded_by": recorded_by, "occurred_on": occurred_on, "started_at": started_at,
+           "ended_at": ended_at, "corrects_id": corrects_id, "created_at": utcnow()}
+    entry = HoursEntry(**row, prev_hash=clock.ledger_hash, hash=row_hash(key, clock.ledger_hash, row))
+    db.session.add(entry)
+    clock.ledger_seq, clock.ledger_hash = row["seq"], entry.hash
+    clock.ledger_seconds += seconds
+    return entry
+
+
+def _seal(clock: EngagementClock, record: OpenRecord, key: bytes) -> None:
+    lesson = db.session.get(Lesson, record.lesson_id)
+    _append(clock, key, course_id=lesson.course_id, lesson_id=lesson.id, seconds=record.seconds,
+            source="engagement", reason="", recorded_by_id=None, recorded_by="engagement",
+            occurred_on=record.day, started_at=record.started_at, ended_at=record.last_credit_at)
+    progress = db.session.get(LessonProgress, (clock.user_id, lesson.id))
+    if progress is None:
+        progress = LessonProgress(user_id=clock.user_id, lesson_id=lesson.id, course_id=lesson.course_id,
+                                  engaged_seconds=0, first_at=record.started_at)
+        db.session.add(progress)
+    progress.engaged_seconds += record.seconds
+    progress.last_at = record.last_credit_at
+
+
+def _with_retries(work: Callable[[], object]):
+    """Run `work` and commit; retry when a parallel request moved the same learner's clock."""
+    for _ in range(RETRIES):
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except (StaleDataError, IntegrityError):
+            db.session.rollback()
+    raise Conflict("Too many simultaneous updates; try again.")
+
+
+def heartbeat(user_id: int, lesson_ref: str, visible: bool, active: bool, now: datetime,
+              settings: HoursSettings) -> BeatResult:
+    """Accept a beat from a lesson page, credit what the rule allows, and commit."""
+    lesson = find_lesson(lesson_ref)
+    key = ledger_key(settings.secret_key)
+
+    def work() -> BeatResult:
+        clock = _clock(user_id)
+        limits = Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, lesson.duration_seconds,
+                        _sealed_seconds(user_id, lesson.id))
+        decision = credit(_state(clock), Beat(lesson.id, visible, active, now), limits)
+        if decision.seal:
+            _seal(clock, decision.seal, key)
+        _store_state(clock, decision.state)
+        db.session.flush()
+        open_here = clock.open_seconds if clock.open_lesson_id == lesson.id else 0
+        return BeatResult(decision.credited, _sealed_seconds(user_id, lesson.id) + open_here,
+                          clock.ledger_seconds + clock.open_seconds)
+
+    return _with_retries(work)
+
+
+def seal_stale(now: datetime, settings: HoursSettings) -> int:
+    """Seal open records whose reader stopped beating (closed tab); return how many were sealed."""
+    key = ledger_key(settings.secret_key)
+    cutoff = 2 * settings.heartbeat_seconds
+    sealed = 0
+    for user_id in db.session.scalars(select(EngagementClock.user_id).where(
+            EngagementClock.open_lesson_id.is_not(None))).all():
+
+        def work(user_id=user_id) -> int:
+            clock = db.session.get(EngagementClock, user_id)
+            if clock.open_lesson_id is None or (now - clock.last_beat_at).total_seconds() <= cutoff:
+                return 0
+            state = _state(clock)
+            _seal(clock, state.open, key)
+            _store_state(clock, ClockState(state.last_beat_at, state.day, state.day_seconds, None))
+            db.session.flush()
+            return 1
+
+        sealed += _with_retries(work)
+    return sealed
+
+
+def record_live(learner_ids: list[int], course: Course, minutes: int, reason: str, actor, settings: HoursSettings,
+                occurred_on: date) -> list[HoursEntry]:
+    """Record instructor-led time for each learner (not subject to the daily ceiling)."""
+    if not LIVE_MINUTES[0] <= minutes <= LIVE_MINUTES[1]:
+        raise ValidationError(f"Minutes must be from {LIVE_MINUTES[0]} to {LIVE_MINUTES[1]:,}, got {minutes}.",
+                              {"field": "minutes"})
+    reason = reason.strip()
+    if not 3 <= len(reason) <= 500:
+        raise ValidationError("Give a reason of 3 to 500 characters (the session's topic and date).",
+                              {"field": "reason"})
+    if not learner_ids:
+        raise ValidationError("Choose at least one learner.", {"field": "learners"})
+    key = ledger_key(settings.secret_key)
+    label = getattr(actor, "email", None) or str(actor)
+    entries = []
+    for learner_id in learner_ids:
+        def work(learner_id=learner_id) -> HoursEntry:
+            entry = _append(_clock(learner_id), key, course_id=course.id, lesson_id=None, seconds=minutes * 60,
+                            source="live", reason=reason, recorded_by_id=getattr(actor, "id", None),
+                            recorded_by=label, occurred_on=occurred_on)
+            audit.record(actor, "hours.live", f"user:{learner_id}", minutes=minutes, course=course.slug,
+                         reason=reason)
+            db.session.flush()
+            return entry
+        entries.append(_with_retries(work))
+    return entries
+
+
+def correct_entry(entry_id: int, seconds: int, reason: str, actor, settings: HoursSettings) -> HoursEntry:
+    """Append a correction row that adds or removes `seconds` for the entry's learner and course."""
+    entry = db.session.get(HoursEntry, entry_id)
+    if entry is None:
+        raise NotFound("No such ledger entry.")
+    reason = reason.strip()
+    if not 3 <= len(reason) <= 500:
+        raise ValidationError("Give a reason of 3 to 500 characters.", {"field": "reason"})
+    if seconds == 0 or abs(seconds) > 6000 * 60:
+        raise ValidationError("The correction must change the time, by at most 6,000 minutes.",
+                              {"field": "minutes"})
+    balance = db.session.scalar(select(func.coalesce(func.sum(HoursEntry.seconds), 0)).where(
+        HoursEntry.user_id == entry.user_id, HoursEntry.course_id == entry.course_id))
+    if balance + seconds < 0:
+        raise ValidationError("A correction cannot take the course's hours below zero.", {"field": "minutes"})
+    key = ledger_key(settings.secret_key)
+
+    def work() -> HoursEntry:
+        correction = _append(_clock(entry.user_id), key, course_id=entry.course_id, lesson_id=entry.lesson_id,
+                             seconds=seconds, source="correction", reason=reason, recorded_by_id=actor.id,
+                             recorded_by=actor.email, occurred_on=utcnow().date(), corrects_id=entry.id)
+        audit.record(actor, "hours.correct", f"hours_entry:{entry.id}", seconds=seconds, reason=reason)
+        db.session.flush()
+        return correction
+
+    return _with_retries(work)
+
+
+def verify_all(secret_key: str) -> tuple[int, list[BrokenLink]]:
+    """Check every learner's chain and head; return (learners checked, first broken link of each)."""
+    key = ledger_key(secret_key)
+    heads = {c.user_id: c for c in db.session.scalars(select(EngagementClock))}
+    columns = [getattr(HoursEntry, name) for name in ("id", "user_id", "seq", "course_id", "lesson_id", "seconds",
+                                                        "source", "reason", "recorded_by_id", "recorded_by",
+                                                        "occurred_on", "started_at", "ended_at", "corrects_id",
+                                                        "created_at", "prev_hash", "hash")]
+    rows_by_user: dict[int, list[dict]] = {}
+    for row in db.session.execute(select(*columns).order_by(HoursEntry.user_id, HoursEntry.seq)).mappings():
+        rows_by_user.setdefault(row["user_id"], []).append(dict(row))
+    broken = []
+    for user_id in sorted(set(rows_by_user) | {u for u, c in heads.items() if c.ledger_seq}):
+        rows = rows_by_user.get(user_id, [])
+        link = verify_chain(key, rows)
+        head = heads.get(user_id)
+        last_hash = rows[-1]["hash"] if rows else GENESIS
+        if link is None and head is not None and (head.ledger_seq != len(rows) or head.ledger_hash != last_hash):
+            link = BrokenLink(user_id, len(rows) + 1, None,
+                              f"the chain ends at row {len(rows)} but its head says {head.ledger_seq}: rows removed")
+        if link:
+            broken.append(link)
+    return len(rows_by_user), broken
+
+
+def settings_from(config) -> HoursSettings:
+    """Read the hours settings from the app's config mapping."""
+    return HoursSettings(config["SECRET_KEY"], config["LEARNPM_HEARTBEAT_SECONDS"],
+                         config["LEARNPM_DAILY_CEILING_MINUTES"] * 60)
+
+
+def learner_ids_for(emails: list[str]) -> tuple[list[int], list[str]]:
+    """Return the ids of active accounts with these emails, and the emails that match none."""
+    from learnpm.auth.models import User, normalize_email
+
+    wanted = {normalize_email(e) for e in emails if e.strip()}
+    found = dict(db.session.execute(select(User.email_normalized, User.id).where(
+        User.email_normalized.in_(wanted), User.active.is_(True))).all())
+    return [found[e] for e in sorted(found)], sorted(wanted - set(found))

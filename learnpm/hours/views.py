@@ -1,0 +1,107 @@
+"""The learner's hours page and exports; instructors record live sessions; admins correct entries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from learnpm.auth.decorators import admin_required, instructor_required, learner_required
+from learnpm.auth.models import User, normalize_email
+from learnpm.errors import DomainError
+from learnpm.extensions import db
+from learnpm.hours import queries, services
+from learnpm.hours.forms import CorrectionForm, LiveSessionForm
+from learnpm.hours.models import HoursEntry
+from learnpm.lessons.models import Course
+
+bp = Blueprint("hours", __name__)
+
+CSV_FIELDS = ["seq", "occurred_on", "course", "lesson", "source", "seconds", "reason", "recorded_by",
+              "started_at", "ended_at", "corrects", "created_at", "hash"]
+
+
+@bp.get("/hours")
+@learner_required
+def page():
+    summary = queries.summary(current_user.id, current_app.config["LEARNPM_COMPLETION_SHARE"])
+    return render_template("hours/page.html", summary=summary)
+
+
+@bp.get("/hours/ledger.<any(csv, json):fmt>")
+@learner_required
+def export(fmt: str):
+    entries = [queries.entry_dict(e) for e in queries.summary(current_user.id, 1.0).entries]
+    entries.reverse()
+    if fmt == "json":
+        body = json.dumps({"learner": current_user.email, "entries": entries}, indent=2)
+        return Response(body, mimetype="application/json",
+                        headers={"Content-Disposition": "attachment; filename=learnpm-hours.json"})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(entries)
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=learnpm-hours.csv"})
+
+
+@bp.route("/instructor/hours", methods=["GET", "POST"])
+@instructor_required
+def record_live():
+    form = LiveSessionForm()
+    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
+    if form.validate_on_submit():
+        course = next((c for c in courses if c.slug == form.course.data), None)
+        ids, unknown = services.learner_ids_for(form.learners.data.splitlines())
+        if course is None:
+            form.course.errors = ["Choose one of the courses."]
+        elif unknown:
+            form.learners.errors = [f"No active account for: {', '.join(unknown[:10])}"]
+        else:
+            try:
+                services.record_live(ids, course, form.minutes.data, form.reason.data, current_user,
+                                     services.settings_from(current_app.config), form.occurred_on.data)
+            except DomainError as exc:
+                form.form_errors.append(exc.message)
+            else:
+                flash(f"Recorded {form.minutes.data} minutes for {len(ids)} learner(s).", "success")
+                return redirect(url_for(".record_live"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("hours/record.html", form=form, courses=courses), status
+
+
+@bp.get("/admin/hours")
+@admin_required
+def ledger_admin():
+    email = request.args.get("email", "").strip()[:254]
+    learner = db.session.scalar(select(User).where(User.email_normalized == normalize_email(email))) \
+        if email else None
+    entries = db.session.scalars(select(HoursEntry).where(HoursEntry.user_id == learner.id)
+                                 .order_by(HoursEntry.seq.desc())).all() if learner else []
+    return render_template("hours/admin.html", email=email, learner=learner, entries=entries,
+                           form=CorrectionForm())
+
+
+@bp.post("/admin/hours/<int:entry_id>/correct")
+@admin_required
+def correct(entry_id: int):
+    form = CorrectionForm()
+    entry = db.session.get(HoursEntry, entry_id)
+    email = entry.user_id and db.session.get(User, entry.user_id).email if entry else ""
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    else:
+        try:
+            services.correct_entry(entry_id, form.minutes.data * 60, form.reason.data, current_user,
+                                   services.settings_from(current_app.config))
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("Correction recorded as a new ledger row.", "success")
+    return redirect(url_for(".ledger_admin", email=email))

@@ -1,0 +1,1 @@
+"""Read-only progress reports: dashboards, cohort, item statistics, charts."""
