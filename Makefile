@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-postgres bench lint chromium wrk clean
+.PHONY: install run test test-postgres bench lint system-deps wrk clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,10 +20,10 @@ run: $(STAMP)
 	$(BIN)/learnpm users demo
 	$(BIN)/learnpm run --host 127.0.0.1 --port 5000
 
-test: $(STAMP) chromium
+test: $(STAMP) system-deps
 	$(BIN)/pytest
 
-test-postgres: $(STAMP) chromium
+test-postgres: $(STAMP) system-deps
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/test $(BIN)/pytest
 
 bench: $(STAMP) wrk
@@ -33,16 +33,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check learnpm tests bench wsgi.py
 	$(BIN)/bandit -q -c pyproject.toml -r learnpm
 
-# Browser tests drive Debian's Chromium; install it when missing and we are root.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || { \
+# What the tests need from Debian: Chromium for browser tests, DejaVu fonts for certificates,
+# poppler and zbar to render a certificate and read its QR code back. Installed when missing.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core poppler-utils zbar-tools
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Chromium for the browser tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Installing$$missing ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium', then 'make test' again."; \
-	    exit 1; \
-	  fi; }
+	    echo "The tests need these Debian packages:$$missing"; \
+	    echo "Run: sudo apt-get install$$missing, then 'make test' again."; exit 1; \
+	  fi; \
+	fi
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -133,7 +133,7 @@ def _pct(value: float) -> str:
 
 def _explain(readiness: Readiness | None, rows: list[DomainReadiness], pass_percent: float, window: int) -> str:
     """Return one plain-words paragraph describing the model and what it rests on."""
-    weights = ", ".join(f"{r.title} {_pct(r.weight / sum(x.weight for x in rows) * 100)}" for r in rows)
+    weights = "; ".join(f"{r.title} {_pct(r.weight / sum(x.weight for x in rows) * 100)}" for r in rows)
     model = (f"The estimate uses up to your {window} most recent scored practice answers. Each domain's share of "
              f"correct answers is weighted by its share of the exam ({weights}). ")
     rule = (f"We call a pass likely when the estimate reaches the pass mark of {_pct(pass_percent)} and the low end "
@@ -146,7 +146,7 @@ def _explain(readiness: Readiness | None, rows: list[DomainReadiness], pass_perc
              f"{_pct(readiness.high)} is where your exam score would fall about nine times in ten, given "
              "how many questions you answered in each domain; it narrows as you answer more. "]
     if untried:
-        parts.append(f"You have not answered questions in {', '.join(untried)} yet: we assume you would do as "
+        parts.append(f"You have not answered questions in {'; '.join(untried)} yet: we assume you would do as "
                      "well there as elsewhere, but since you could score anywhere from 0 to 100 % there, "
                      "the range widens by their weight. ")
     parts.append(rule)

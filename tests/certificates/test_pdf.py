@@ -184,8 +184,6 @@ def test_bytes_do_not_depend_on_the_process_or_its_hash_seed(snapshot):
     script = ("import pickle, sys\n"
               "from learnpm.certificates.pdf import render_certificate\n"
               "sys.stdout.buffer.write(render_certificate(pickle.load(sys.stdin.buffer)))\n")
-    here = render_certificate(snapshot)
-    for seed in ("1", "2"):
-        other = subprocess.run([sys.executable, "-c", script], input=pickle.dumps(snapshot), capture_output=True,
-                               check=True, timeout=60, env={**os.environ, "PYTHONHASHSEED": seed})
-        assert other.stdout == here
+    other = subprocess.run([sys.executable, "-c", script], input=pickle.dumps(snapshot), capture_output=True,
+                           check=True, timeout=60, env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert other.stdout == render_certificate(snapshot)

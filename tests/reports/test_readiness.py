@@ -43,13 +43,14 @@ def test_no_data_gives_no_estimate():
 
 
 def test_wilson_interval_by_formula():
-    # 8 of 10: p = 0.8, z^2 = 2.7055; centre = (0.8 + z^2/20) / (1 + z^2/10), half = z sqrt(.016 + z^2/400) / (...)
+    # 8 of 10: p = 0.8, z = 1.6449, z^2 = 2.7055; centre = (0.8 + z^2/20) / (1 + z^2/10) = 0.93528 / 1.27055 = 0.73612
+    # half = z * sqrt(0.8 * 0.2 / 10 + z^2/400) / 1.27055 = 1.6449 * sqrt(0.022764) / 1.27055 = 0.19533
     low, high = wilson_interval(8, 10)
     denominator = 1 + Z * Z / 10
     centre = (0.8 + Z * Z / 20) / denominator
     half = Z * math.sqrt(0.8 * 0.2 / 10 + Z * Z / 400) / denominator
     assert (low, high) == pytest.approx((centre - half, centre + half))
-    assert (low, high) == pytest.approx((0.5693, 0.9303), abs=1e-4)
+    assert (low, high) == pytest.approx((0.5408, 0.9314), abs=1e-4)
 
 
 def test_one_domain_only_assumes_the_average_and_widens_by_the_unknown_weight():
@@ -112,10 +113,10 @@ def test_answers_after_now_and_in_unknown_domains_are_ignored():
 
 def test_the_band_narrows_with_more_questions():
     widths = []
-    for per_domain in (5, 20, 80):
-        data = [a for d in DOMAINS for a in answers(d["key"], round(per_domain * 0.75), per_domain)]
+    for per_domain in (4, 20, 80):
+        data = [a for d in DOMAINS for a in answers(d["key"], per_domain * 3 // 4, per_domain)]
         result = estimate(data, window=1000)
-        assert result.percent == pytest.approx(75, abs=1)
+        assert result.percent == pytest.approx(75)
         assert result.low < result.percent < result.high
         widths.append(result.high - result.low)
     assert widths[0] > widths[1] > widths[2]
@@ -125,7 +126,8 @@ def test_unpractised_domains_widen_the_band():
     everything = estimate([a for d in DOMAINS for a in answers(d["key"], 15, 20)])
     no_agile = estimate([a for d in DOMAINS if d["key"] != "agile" for a in answers(d["key"], 15, 20)])
     assert everything.percent == pytest.approx(no_agile.percent)
-    assert no_agile.high - no_agile.low > everything.high - everything.low + 19
+    # Agile (20 % of the exam) could score anywhere from 0 to 100 %: the band grows by about 20 points.
+    assert no_agile.high - no_agile.low > everything.high - everything.low + 15
 
 
 def test_ratings_come_from_the_bands():
