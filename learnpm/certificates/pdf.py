@@ -75,14 +75,14 @@ def format_hours(hours: float) -> str:
 
 def _reduced_font(path: Path) -> bytes:
     """Subset a font file to the Unicode ranges we print, which makes the per-document subsetting cheap."""
-    font = ttLib.TTFont(path, recalcTimestamp=False)
     options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True, layout_features=[])
     options.drop_tables += ["GPOS", "GSUB", "GDEF", "kern", "FFTM", "hdmx", "MATH"]
     subsetter = ftsubset.Subsetter(options)
     subsetter.populate(unicodes=[code for low, high in UNICODE_RANGES for code in range(low, high + 1)])
-    subsetter.subset(font)
     buffer = io.BytesIO()
-    font.save(buffer)
+    with ttLib.TTFont(path, recalcTimestamp=False) as font:
+        subsetter.subset(font)
+        font.save(buffer)
     return buffer.getvalue()
 
 

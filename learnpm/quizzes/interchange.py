@@ -377,10 +377,11 @@ def _gift_block(question: ParsedQuestion) -> str | None:
         lines = [_answer_line("~", weight if option.correct else "-100", option.text, option.rationale)
                  for option in options]
     elif question.type == "matching":  # GIFT has no feedback on matching pairs
-        names = {choice.id: choice.text for choice in question.choices}
-        used = {option.match for option in options}
-        lines = [f"={_text(option.text)} -> {_text(names.get(option.match or '', ''))}" for option in options]
-        lines += [f"= -> {_text(choice.text)}" for choice in question.choices if choice.id not in used]
+        lefts: dict[str | None, list[str]] = {}
+        for option in options:
+            lefts.setdefault(option.match, []).append(_text(option.text))
+        lines = [f"={left} -> {_text(choice.text)}" for choice in question.choices
+                 for left in lefts.get(choice.id, [""])]
     elif question.type == "fill_in":
         lines = [_answer_line("=", None, answer, "") for answer in question.answers]
     else:
