@@ -93,6 +93,7 @@ DEFAULTS = {
     "LEARNPM_LOGIN_ACCOUNT_LIMIT": "10 per minute",
     "LEARNPM_LOGIN_ADDRESS_LIMIT": "300 per minute",
     "LEARNPM_REGISTER_LIMIT": "60 per hour",
-    "LEARNPM_HEARTBEAT_LIMIT": "10 per second",  # per learner; two tabs beating together stay well inside
+    "LEARNPM_HEARTBEAT_LIMIT": "10 per second",
+    "LEARNPM_ANSWER_LIMIT": "20 per second",  # per learner: fast clicking passes, a flood of saves gets 429  # per learner; two tabs beating together stay well inside
     "LEARNPM_PROVIDER_NAME": "learnpm",
 }

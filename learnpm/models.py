@@ -4,8 +4,24 @@ from learnpm.audit import AuditEvent
 from learnpm.auth.models import User
 from learnpm.hours.models import EngagementClock, HoursEntry, LessonProgress
 from learnpm.lessons.models import Course, Lesson, LessonRevision, MediaFile, Module, Program
+from learnpm.quizzes.models import (
+    Accommodation,
+    Attempt,
+    AttemptAnswer,
+    AttemptItem,
+    Question,
+    QuestionBank,
+    QuestionVersion,
+)
 
 __all__ = [
+    "Accommodation",
+    "Attempt",
+    "AttemptAnswer",
+    "AttemptItem",
+    "Question",
+    "QuestionBank",
+    "QuestionVersion",
     "AuditEvent",
     "Course",
     "EngagementClock",

@@ -10,11 +10,13 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user, login_required
 
 from learnpm.auth.decorators import instructor_required, learner_required
-from learnpm.errors import DomainError, ValidationError
-from learnpm.extensions import csrf, limiter
+from learnpm.errors import Conflict, DomainError, ValidationError
+from learnpm.extensions import csrf, db, limiter
 from learnpm.hours import queries as hours_queries
 from learnpm.hours import services as hours_services
 from learnpm.lessons import services as lesson_services
+from learnpm.quizzes import presenters
+from learnpm.quizzes import services as quiz_services
 from learnpm.timeutil import now
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -113,3 +115,76 @@ def my_hours():
                      "complete": item.complete} for item in summary.lessons],
         "entries": [hours_queries.entry_dict(entry) for entry in summary.entries],
     })
+
+
+# Attempts ------------------------------------------------------------------------------------------------
+
+def _optional(body: dict, name: str, kind: type):
+    value = body.get(name)
+    if value is not None and (not isinstance(value, kind) or isinstance(value, bool) and kind is int):
+        raise ValidationError(f"'{name}' must be a {kind.__name__}.", {name: kind.__name__})
+    return value
+
+
+def _attempt_response(attempt, status: int = 200):
+    items = attempt.items
+    return jsonify(presenters.attempt_payload(attempt, items, quiz_services.answers_of(attempt), now())), status
+
+
+@bp.post("/attempts")
+@learner_required
+def create_attempt():
+    body = json_body()
+    mode = body.get("mode")
+    if not isinstance(mode, str):
+        raise ValidationError("'mode' is required.", {"mode": list(quiz_services.MODES)})
+    request_ = quiz_services.StartRequest(
+        mode=mode, program=_optional(body, "program", str), course=_optional(body, "course", str),
+        lesson=_optional(body, "lesson", str), domain=_optional(body, "domain", str),
+        count=_optional(body, "count", int), time_limit_seconds=_optional(body, "time_limit_seconds", int))
+    attempt = quiz_services.start_attempt(current_user, request_, now())
+    db.session.commit()
+    return _attempt_response(attempt, 201)
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@learner_required
+def get_attempt(attempt_id: int):
+    attempt = quiz_services.get_attempt(current_user, attempt_id, now())
+    db.session.commit()  # an expired attempt was just closed
+    return _attempt_response(attempt)
+
+
+@bp.put("/attempts/<int:attempt_id>/answers/<question_id>")
+@limiter.limit(lambda: current_app.config["LEARNPM_ANSWER_LIMIT"], key_func=lambda: f"answer:{current_user.get_id()}")
+@learner_required
+def save_answer(attempt_id: int, question_id: str):
+    body = json_body()
+    if "answer" not in body and "flagged" not in body:
+        raise ValidationError("Send 'answer', 'flagged' or both.", {"answer": "required"})
+    try:
+        saved = quiz_services.save_answer(current_user, attempt_id, question_id[:120], body.get("answer"),
+                                          body.get("flagged", False), now())
+    except Conflict:
+        db.session.commit()  # keep the close that found the deadline passed
+        raise
+    db.session.commit()
+    return jsonify(saved)
+
+
+@bp.post("/attempts/<int:attempt_id>/break")
+@learner_required
+def start_break(attempt_id: int):
+    attempt = quiz_services.start_break(current_user, attempt_id, now())
+    db.session.commit()
+    return jsonify({"id": attempt.id, "deadline": presenters.iso(attempt.deadline),
+                    "break_started_at": presenters.iso(attempt.break_started_at),
+                    "break_minutes": attempt.break_minutes, "locked_section": attempt.locked_section})
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@learner_required
+def submit_attempt(attempt_id: int):
+    attempt = quiz_services.submit(current_user, attempt_id, now())
+    db.session.commit()
+    return jsonify(presenters.result_payload(attempt))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -62,7 +63,23 @@ def import_tree(tree: ContentTree, progress: Callable[[str], None] | None = None
                 lesson.retired = True
                 report.retired.append(f"lesson {course.slug}/{lesson.slug}")
     db.session.flush()
+    _import_banks(tree, programs, report)
     return report
+
+
+def _import_banks(tree: ContentTree, programs: dict[str, Program], report: ImportReport) -> None:
+    from learnpm.quizzes.bankimport import get_or_create_bank, lesson_ids_for, upsert_questions
+
+    for parsed in tree.banks:
+        slug = Path(parsed.path).stem
+        course = db.session.scalar(select(Course).where(Course.slug == parsed.course)) if parsed.course else None
+        bank = get_or_create_bank(slug, parsed.title or slug, programs[parsed.program], course, "content")
+        added, changed, retired, unchanged = upsert_questions(bank, parsed.questions, lesson_ids_for(parsed.course),
+                                                              retire_missing=True)
+        report.added += [f"question {key}" for key in added]
+        report.changed += [f"question {key}" for key in changed]
+        report.retired += [f"question {key}" for key in retired]
+        report.unchanged += unchanged
 
 
 def _upsert_program(key: str, definition: dict, report: ImportReport) -> Program:

@@ -132,3 +132,15 @@ def _flatten(tokens: list[dict]) -> list[dict]:
         out.append(token)
         out.extend(_flatten(token.get("children", [])))
     return out
+
+
+def fragment_renderer() -> Callable[[str], str]:
+    """Return a renderer of short Markdown fragments (question text) reusing one parser; not thread-safe."""
+    md = markdown.Markdown(extensions=[e for e in EXTENSIONS if e != "toc"], extension_configs=EXTENSION_CONFIGS,
+                           output_format="html")
+
+    def render(source: str) -> str:
+        md.reset()
+        return sanitize(md.convert(source or ""))
+
+    return render
