@@ -103,6 +103,7 @@ def _register_cli(app: Flask) -> None:
     from learnpm.auth.cli import users_cli
     from learnpm.hours.cli import hours_cli
     from learnpm.lessons.cli import content_cli
+    from learnpm.quizzes.cli import attempts_cli, questions_cli
 
-    for group in (users_cli, content_cli, hours_cli):
+    for group in (users_cli, content_cli, hours_cli, questions_cli, attempts_cli):
         app.cli.add_command(group)

@@ -86,7 +86,7 @@ def _pool(program: Program, *, domain: str | None = None, lesson_id: int | None 
     if course is not None:
         query = query.join(QuestionBank, QuestionBank.id == Question.bank_id).where(
             (QuestionBank.course_id == course.id) | QuestionBank.course_id.is_(None))
-    return list(db.session.execute(query).tuples())
+    return [(question, version) for question, version in db.session.execute(query)]
 
 
 def _candidates(pool) -> tuple[list[Candidate], dict[str, tuple[Question, QuestionVersion]]]:
