@@ -94,6 +94,7 @@ DEFAULTS = {
     "LEARNPM_LOGIN_ADDRESS_LIMIT": "300 per minute",
     "LEARNPM_REGISTER_LIMIT": "60 per hour",
     "LEARNPM_HEARTBEAT_LIMIT": "10 per second",
-    "LEARNPM_ANSWER_LIMIT": "20 per second",  # per learner: fast clicking passes, a flood of saves gets 429  # per learner; two tabs beating together stay well inside
+    # Per learner: fast clicking passes, a flood of saves gets 429.
+    "LEARNPM_ANSWER_LIMIT": "20 per second",  # per learner; two tabs beating together stay well inside
     "LEARNPM_PROVIDER_NAME": "learnpm",
 }

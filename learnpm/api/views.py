@@ -163,8 +163,9 @@ def save_answer(attempt_id: int, question_id: str):
     if "answer" not in body and "flagged" not in body:
         raise ValidationError("Send 'answer', 'flagged' or both.", {"answer": "required"})
     try:
-        saved = quiz_services.save_answer(current_user, attempt_id, question_id[:120], body.get("answer"),
-                                          body.get("flagged", False), now())
+        saved = quiz_services.save_answer(current_user, attempt_id, question_id[:120],
+                                          body.get("answer", quiz_services.KEEP),
+                                          body.get("flagged", quiz_services.KEEP), now())
     except Conflict:
         db.session.commit()  # keep the close that found the deadline passed
         raise

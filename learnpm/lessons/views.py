@@ -10,6 +10,7 @@ from learnpm.extensions import db
 from learnpm.hours.queries import completed_lessons, engaged_by_lesson
 from learnpm.lessons import services
 from learnpm.lessons.models import MediaFile
+from learnpm.quizzes.services import check_question_count, lesson_check_passed
 
 bp = Blueprint("lessons", __name__)
 
@@ -33,8 +34,10 @@ def lesson(course_slug: str, lesson_slug: str):
     lesson = services.get_published_lesson(course_slug, lesson_slug)
     previous, following = services.neighbours(lesson)
     counted = engaged_by_lesson(current_user.id).get(lesson.id, 0)
+    checks = check_question_count(lesson.id)
+    passed = lesson_check_passed(current_user.id, [lesson.id]).get(lesson.id, False) if checks else False
     return render_template("lessons/lesson.html", lesson=lesson, previous=previous, following=following,
-                           counted_seconds=counted,
+                           counted_seconds=counted, check_questions=checks, check_passed=passed,
                            heartbeat_seconds=current_app.config["LEARNPM_HEARTBEAT_SECONDS"],
                            idle_seconds=current_app.config["LEARNPM_IDLE_SECONDS"])
 

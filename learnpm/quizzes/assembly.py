@@ -29,7 +29,8 @@ def apportion(total: int, weights: dict[str, float]) -> dict[str, int]:
     whole = sum(weights.values())
     exact = {k: total * w / whole for k, w in weights.items()}
     counts = {k: int(v) for k, v in exact.items()}
-    for key in sorted(exact, key=lambda k: (exact[k] - counts[k], weights[k]), reverse=True)[:total - sum(counts.values())]:
+    by_remainder = sorted(exact, key=lambda k: (exact[k] - counts[k], weights[k]), reverse=True)
+    for key in by_remainder[:total - sum(counts.values())]:
         counts[key] += 1
     return counts
 

@@ -15,15 +15,25 @@ from learnpm.quizzes.bankfile import Option, ParsedQuestion
 from learnpm.quizzes.models import Question, QuestionBank, QuestionVersion
 
 
+def _inline(html: str) -> str:
+    """Unwrap a lone paragraph so an option's HTML can sit inside a label."""
+    stripped = html.strip()
+    if stripped.startswith("<p>") and stripped.endswith("</p>") and stripped.count("<p>") == 1:
+        return stripped[3:-4]
+    return stripped
+
+
 def version_content(q: ParsedQuestion, render) -> dict:
     """Return what a question version stores: its text as Markdown and as sanitized HTML."""
 
     def option(o: Option) -> dict:
-        return {"id": o.id, "text": o.text, "html": render(o.text), "correct": o.correct, "rationale": o.rationale,
-                "rationale_html": render(o.rationale), "match": o.match, "region": o.region}
+        return {"id": o.id, "text": o.text, "html": _inline(render(o.text)), "correct": o.correct,
+                "rationale": o.rationale, "rationale_html": render(o.rationale), "match": o.match,
+                "region": o.region}
 
-    return {"type": q.type, "stem": q.stem, "stem_html": render(q.stem), "options": [option(o) for o in q.options],
-            "choices": [{"id": c.id, "text": c.text, "html": render(c.text)} for c in q.choices],
+    return {"type": q.type, "stem": q.stem, "stem_html": render(q.stem),
+            "options": [option(o) for o in q.options],
+            "choices": [{"id": c.id, "text": c.text, "html": _inline(render(c.text))} for c in q.choices],
             "answers": list(q.answers), "explanation": q.explanation, "explanation_html": render(q.explanation),
             "image": q.image}
 

@@ -106,6 +106,7 @@ class AttemptItem(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version: Mapped[QuestionVersion] = relationship(lazy="joined")
+    question: Mapped[Question] = relationship(lazy="joined")
 
 
 class AttemptAnswer(db.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -131,10 +131,8 @@ def start_attempt(user, request: StartRequest, now: datetime) -> Attempt:
         if request.time_limit_seconds is not None:
             limit = _int_in(request.time_limit_seconds, *TIME_LIMIT_RANGE, "time_limit_seconds")
         pool = _pool(program, domain=domain, course=course)
-        if domain:
-            counts = {domain: count}
-        else:
-            counts = apportion(count, {d["key"]: d["weight"] for d in rules.domains})
+        weights = {d["key"]: d["weight"] for d in rules.domains}
+        counts = {domain: count} if domain else apportion(count, weights)
     elif request.mode == "final":
         assessment = course.assessment
         if not assessment:
@@ -194,8 +192,12 @@ def answers_of(attempt: Attempt) -> dict[int, AttemptAnswer]:
         AttemptAnswer.attempt_id == attempt.id))}
 
 
-def save_answer(user, attempt_id: int, question_key: str, answer: object, flagged: object, now: datetime) -> dict:
-    """Validate and upsert one answer (and flag) of an open attempt."""
+KEEP = object()  # a field the request left out: keep what was saved
+
+
+def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP, flagged: object = KEEP,
+                now: datetime | None = None) -> dict:
+    """Validate and upsert one answer and/or flag of an open attempt; what is left out stays as saved."""
     attempt = get_attempt(user, attempt_id, now)
     if attempt.status != "open":
         raise Conflict("The attempt is closed: its deadline passed or it was submitted.", {"status": "closed"})
@@ -205,18 +207,22 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object, flagge
         raise NotFound(f"Question {question_key!r} is not in this attempt.")
     if clock.section_locked(item.section, attempt.locked_section):
         raise Conflict("That question is in a section locked by the break.", {"section": item.section})
-    if not isinstance(flagged, bool):
-        raise ValidationError("'flagged' must be true or false.", {"flagged": "boolean"})
-    stored = None if answer is None else question_type(item.version.content["type"]).validate(
-        answer, item.version.content)
-    values = {"item_id": item.id, "attempt_id": attempt.id, "answer": stored, "flagged": flagged, "saved_at": now}
+    changes: dict = {"saved_at": now}
+    if flagged is not KEEP:
+        if not isinstance(flagged, bool):
+            raise ValidationError("'flagged' must be true or false.", {"flagged": "boolean"})
+        changes["flagged"] = flagged
+    if answer is not KEEP:
+        content = item.version.content
+        changes["answer"] = None if answer is None else question_type(content["type"]).validate(answer, content)
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(AttemptAnswer).values(**values)
+    statement = insert(AttemptAnswer).values(item_id=item.id, attempt_id=attempt.id,
+                                             answer=changes.get("answer"), flagged=changes.get("flagged", False),
+                                             saved_at=now)
     db.session.execute(statement.on_conflict_do_update(
-        index_elements=[AttemptAnswer.item_id],
-        set_={"answer": statement.excluded.answer, "flagged": statement.excluded.flagged,
-              "saved_at": statement.excluded.saved_at}))
-    return {"question": question_key, "answer": stored, "flagged": flagged}
+        index_elements=[AttemptAnswer.item_id], set_={k: getattr(statement.excluded, k) for k in changes}))
+    saved = db.session.get(AttemptAnswer, item.id, populate_existing=True)
+    return {"question": question_key, "answer": saved.answer, "flagged": saved.flagged}
 
 
 def start_break(user, attempt_id: int, now: datetime) -> Attempt:
@@ -286,9 +292,13 @@ def close_expired(now: datetime) -> int:
     return count
 
 
-def history(user_id: int, limit: int = 50) -> list[Attempt]:
-    return list(db.session.scalars(select(Attempt).where(Attempt.user_id == user_id)
-                                   .order_by(Attempt.created_at.desc(), Attempt.id.desc()).limit(limit)))
+def history(user_id: int, limit: int = 50) -> list[tuple[Attempt, int]]:
+    """Return the learner's latest attempts with their question counts, in one query."""
+    counts = (select(AttemptItem.attempt_id, func.count().label("n")).group_by(AttemptItem.attempt_id).subquery())
+    rows = db.session.execute(select(Attempt, counts.c.n).join(counts, counts.c.attempt_id == Attempt.id)
+                              .where(Attempt.user_id == user_id)
+                              .order_by(Attempt.created_at.desc(), Attempt.id.desc()).limit(limit))
+    return [(attempt, n) for attempt, n in rows]
 
 
 def set_accommodation(actor, learner_id: int, factor: float, reason: str) -> Accommodation:
@@ -310,6 +320,11 @@ def lesson_check_passed(user_id: int, lesson_ids: list[int]) -> dict[int, bool]:
     for lesson_id, ok in rows:
         passed[lesson_id] = passed.get(lesson_id, False) or bool(ok)
     return passed
+
+
+def check_question_count(lesson_id: int) -> int:
+    return db.session.scalar(select(func.count(Question.id)).where(
+        Question.lesson_id == lesson_id, Question.check.is_(True), Question.retired.is_(False)))
 
 
 def lesson_of(attempt: Attempt) -> Lesson | None:

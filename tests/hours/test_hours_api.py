@@ -127,7 +127,8 @@ def test_exports_are_the_learners_own_ledger(app, client, reader, clock, make_us
     clock.advance(30)
     reader(active=False)
     other = make_user(email="other@example.com")
-    db.session.add(HoursEntry(user_id=other.id, seq=1, course_id=1, seconds=999, source="live", reason="x",
+    course_id = db.session.scalar(select(Lesson.course_id).limit(1))
+    db.session.add(HoursEntry(user_id=other.id, seq=1, course_id=course_id, seconds=999, source="live", reason="x",
                               recorded_by="t", occurred_on=clock.now.date(), prev_hash="0" * 64, hash="0" * 64))
     db.session.commit()
     csv_text = client.get("/hours/ledger.csv").get_data(as_text=True)

@@ -66,18 +66,23 @@ def right_answer(question_id: str):
 
 
 def test_practice_attempt_hides_the_key_and_saves_every_answer(api):
-    attempt = api.start(mode="practice", domain="alpha", count=5, time_limit_seconds=600)
+    attempt = api.start(mode="practice", domain="alpha", count=8, time_limit_seconds=600)
     assert attempt["status"] == "open" and attempt["deadline"] == "2026-11-25T10:10:00Z"
-    assert len(attempt["questions"]) == 5 and all(q["id"].startswith(("a-", "m-")) for q in attempt["questions"])
+    assert len(attempt["questions"]) == 8 and all(q["id"].startswith(("a-", "m-")) for q in attempt["questions"])
     text = str(attempt)
     for secret in ("correct", "rationale", "explanation", "Because it is right", "The right one is right"):
         assert secret not in text
-    first = attempt["questions"][0]
+    first = next(q for q in attempt["questions"] if q["type"] == "single")
     saved = api.put(f"/attempts/{attempt['id']}/answers/{first['id']}",
                     {"answer": first["options"][0]["id"], "flagged": True})
     assert saved.status_code == 200
     again = api.get(f"/attempts/{attempt['id']}").get_json()
     assert again["answers"] == {first["id"]: {"answer": first["options"][0]["id"], "flagged": True}}
+    # a flag sent alone keeps the answer; an answer sent alone keeps the flag
+    api.put(f"/attempts/{attempt['id']}/answers/{first['id']}", {"flagged": False})
+    api.put(f"/attempts/{attempt['id']}/answers/{first['id']}", {"answer": first["options"][1]["id"]})
+    assert api.get(f"/attempts/{attempt['id']}").get_json()["answers"][first["id"]] == {
+        "answer": first["options"][1]["id"], "flagged": False}
     assert [q["id"] for q in again["questions"]] == [q["id"] for q in attempt["questions"]]  # order kept
 
 

@@ -1,0 +1,116 @@
+"""Quiz pages: choose a quiz, take an attempt, review and submit, read the feedback."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from learnpm.auth.decorators import instructor_required, learner_required
+from learnpm.auth.models import User, normalize_email
+from learnpm.errors import DomainError
+from learnpm.extensions import db
+from learnpm.lessons.models import Course, Program
+from learnpm.quizzes import presenters, services
+from learnpm.quizzes.models import Accommodation
+from learnpm.timeutil import now
+
+bp = Blueprint("quizzes", __name__)
+
+MODE_TITLES = {"check": "Knowledge check", "practice": "Domain practice", "custom": "Custom quiz",
+               "final": "End-of-course assessment", "mock": "Full mock exam", "review": "Spaced review"}
+
+
+def _int_arg(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() and len(value) < 7 else None
+
+
+@bp.get("/quizzes")
+@learner_required
+def index():
+    programs = db.session.scalars(select(Program)).all()
+    courses = db.session.scalars(select(Course).where(Course.published.is_(True))).all()
+    return render_template("quizzes/index.html", programs=programs, courses=courses, form=FlaskForm(),
+                           attempts=services.history(current_user.id), titles=MODE_TITLES)
+
+
+@bp.post("/quizzes/start")
+@learner_required
+def start():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    form = request.form
+    minutes = _int_arg(form.get("minutes")) if form.get("timed") else None
+    start_request = services.StartRequest(
+        mode=form.get("mode", ""), program=form.get("program") or None, course=form.get("course") or None,
+        lesson=form.get("lesson") or None, domain=form.get("domain") or None, count=_int_arg(form.get("count")),
+        time_limit_seconds=minutes * 60 if minutes else _int_arg(form.get("time_limit_seconds")))
+    try:
+        attempt = services.start_attempt(current_user, start_request, now())
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(request.referrer if _same_site(request.referrer) else url_for(".index"))
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@learner_required
+def attempt(attempt_id: int):
+    moment = now()
+    attempt = services.get_attempt(current_user, attempt_id, moment)
+    db.session.commit()
+    items = attempt.items
+    answers = services.answers_of(attempt)
+    program = db.session.get(Program, attempt.program_id).rules
+    if attempt.status == "open":
+        return render_template("quizzes/attempt.html", attempt=attempt, title=MODE_TITLES[attempt.mode],
+                               payload=presenters.attempt_payload(attempt, items, answers, moment),
+                               form=FlaskForm())
+    return render_template("quizzes/results.html", attempt=attempt, title=MODE_TITLES[attempt.mode],
+                           review=presenters.review_items(items, answers), program=program,
+                           lesson=services.lesson_of(attempt), form=FlaskForm())
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@learner_required
+def submit(attempt_id: int):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.submit(current_user, attempt_id, now())
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt_id))
+
+
+@bp.route("/instructor/accommodations", methods=["GET", "POST"])
+@instructor_required
+def accommodations():
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        learner = db.session.scalar(select(User).where(
+            User.email_normalized == normalize_email(request.form.get("email", "")[:254])))
+        try:
+            factor = float(request.form.get("factor", ""))
+        except ValueError:
+            factor = 0.0
+        if learner is None:
+            flash("No account with that email.", "error")
+        else:
+            try:
+                services.set_accommodation(current_user, learner.id, factor, request.form.get("reason", ""))
+            except DomainError as exc:
+                flash(exc.message, "error")
+            else:
+                db.session.commit()
+                flash(f"{learner.name} now has {factor:g}× time on timed quizzes and exams.", "success")
+                return redirect(url_for(".accommodations"))
+    rows = db.session.execute(select(Accommodation, User).join(User, User.id == Accommodation.user_id)
+                              .order_by(User.email_normalized)).all()
+    return render_template("quizzes/accommodations.html", rows=rows, form=form)

@@ -1,0 +1,221 @@
+// Taking an attempt: one question at a time, every answer and flag saved as it is given (retried
+// until the server has it), a navigator, a review screen, and a countdown from the server's deadline.
+(function () {
+  "use strict";
+  var root = document.getElementById("attempt");
+  var token = document.querySelector('meta[name="csrf-token"]');
+  if (!root || !token) { return; }
+  var attemptId = root.dataset.attempt;
+  var questions = Array.prototype.slice.call(root.querySelectorAll(".question"));
+  var review = document.getElementById("review");
+  var status = document.getElementById("save-status");
+  var pending = {};   // question key -> latest unsaved body
+  var inFlight = {};
+  var failures = 0;
+
+  // ---- showing one question at a time ----
+  function show(key) {
+    var target = key && document.getElementById("q-" + key);
+    questions.forEach(function (q) { q.hidden = q !== target; });
+    review.hidden = !!target;
+    Array.prototype.forEach.call(root.querySelectorAll(".nav-item[data-target]"), function (b) {
+      b.setAttribute("aria-current", b.dataset.target === key ? "step" : "false");
+    });
+    if (target) {
+      history.replaceState(null, "", "#q-" + key);
+      var heading = target.querySelector("h2");
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    } else {
+      history.replaceState(null, "", "#review");
+      refreshReview();
+      review.querySelector("h2").setAttribute("tabindex", "-1");
+      review.querySelector("h2").focus();
+    }
+  }
+
+  function neighbour(section, step) {
+    var index = questions.indexOf(section) + step;
+    return questions[index] ? questions[index].dataset.key : null;
+  }
+
+  root.addEventListener("click", function (event) {
+    var el = event.target.closest("button, a");
+    if (!el) { return; }
+    var section = el.closest(".question");
+    if (el.dataset.target) { event.preventDefault(); show(el.dataset.target); }
+    else if (el.classList.contains("prev")) { show(neighbour(section, -1)); }
+    else if (el.classList.contains("next")) { show(neighbour(section, 1)); }
+    else if (el.classList.contains("to-review")) { show(null); }
+    else if (el.id === "take-break") { takeBreak(el); }
+  });
+
+  // ---- reading a question's answer from its inputs ----
+  function answerOf(section) {
+    var type = section.dataset.type;
+    if (type === "single" || type === "hotspot") {
+      var checked = section.querySelector("fieldset input[type=radio]:checked");
+      return checked ? checked.value : null;
+    }
+    if (type === "multiple") {
+      var ids = Array.prototype.map.call(section.querySelectorAll("fieldset input[type=checkbox]:checked"),
+        function (box) { return box.value; });
+      return ids.length ? ids : null;
+    }
+    if (type === "matching") {
+      var pairs = {}, any = false;
+      Array.prototype.forEach.call(section.querySelectorAll("select[data-left]"), function (select) {
+        if (select.value) { pairs[select.dataset.left] = select.value; any = true; }
+      });
+      return any ? pairs : null;
+    }
+    var text = section.querySelector("fieldset input[type=text]");
+    return text && text.value.trim() ? text.value : null;
+  }
+
+  function markNavigator(section) {
+    var key = section.dataset.key;
+    var button = root.querySelector('.nav-item[data-target="' + key + '"]');
+    var answered = answerOf(section) !== null;
+    var flagged = section.querySelector(".flag-box").checked;
+    button.classList.toggle("answered", answered);
+    button.classList.toggle("flagged", flagged);
+    button.setAttribute("aria-label", "Question " + button.textContent.trim() +
+      (answered ? ", answered" : ", not answered") + (flagged ? ", flagged" : ""));
+  }
+
+  function refreshReview() {
+    questions.forEach(function (section) {
+      var row = review.querySelector('tr[data-key="' + section.dataset.key + '"] .review-status');
+      var text = answerOf(section) !== null ? "Answered" : "Not answered";
+      if (section.querySelector(".flag-box").checked) { text += ", flagged"; }
+      row.textContent = text;
+    });
+  }
+
+  // ---- saving: the latest value per question wins; failures are retried ----
+  function say(text) { if (status.textContent !== text) { status.textContent = text; } }
+
+  function queue(section, body) {
+    var key = section.dataset.key;
+    pending[key] = Object.assign(pending[key] || {}, body);
+    markNavigator(section);
+    send(key);
+  }
+
+  function send(key) {
+    if (inFlight[key] || !pending[key]) { return; }
+    var body = pending[key];
+    delete pending[key];
+    inFlight[key] = true;
+    say("Saving…");
+    fetch("/api/v1/attempts/" + attemptId + "/answers/" + encodeURIComponent(key), {
+      method: "PUT", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token.content },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      inFlight[key] = false;
+      if (response.ok) {
+        failures = 0;
+        if (!Object.keys(pending).length) { say("All answers saved."); }
+        send(key);
+      } else if (response.status === 409) {
+        say("The attempt is closed. Showing your results…");
+        setTimeout(function () { location.reload(); }, 1500);
+      } else if (response.status === 429 || response.status >= 500) {
+        retry(key, body);
+      } else {
+        say("That answer could not be saved (error " + response.status + ").");
+      }
+    }).catch(function () {
+      inFlight[key] = false;
+      retry(key, body);
+    });
+  }
+
+  function retry(key, body) {
+    pending[key] = Object.assign(body, pending[key] || {});
+    failures += 1;
+    say("Not saved yet: no connection. Retrying…");
+    setTimeout(function () { send(key); }, Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5))));
+  }
+
+  questions.forEach(function (section) {
+    section.addEventListener("change", function (event) {
+      if (event.target.classList.contains("flag-box")) {
+        queue(section, { flagged: event.target.checked });
+      } else {
+        queue(section, { answer: answerOf(section) });
+      }
+    });
+    var text = section.querySelector("fieldset input[type=text]");
+    if (text) {
+      var timer = null;
+      text.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () { queue(section, { answer: answerOf(section) }); }, 600);
+      });
+    }
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (Object.keys(pending).length || Object.keys(inFlight).some(function (k) { return inFlight[k]; })) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // ---- the break ----
+  function takeBreak(button) {
+    fetch("/api/v1/attempts/" + attemptId + "/break", {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token.content }
+    }).then(function (response) { return response.json().then(function (data) { return [response, data]; }); })
+      .then(function (result) {
+        if (!result[0].ok) { say(result[1].detail || "The break is not available now."); return; }
+        deadline = Date.parse(result[1].deadline);
+        questions.forEach(function (section) {
+          if (section.dataset.section === "1") {
+            section.querySelector("fieldset").disabled = true;
+            section.querySelector(".flag-box").disabled = true;
+          }
+        });
+        button.closest(".break-offer").innerHTML = "<p>Break started: the clock has " +
+          root.dataset.breakMinutes + " minutes added. The first section is now locked. Continue when ready.</p>";
+        say("Break started.");
+      });
+  }
+
+  // ---- the countdown, from the server's deadline and clock ----
+  var deadline = root.dataset.deadline ? Date.parse(root.dataset.deadline) : null;
+  var skew = Date.parse(root.dataset.serverTime) - Date.now();
+  var timerEl = document.getElementById("timer");
+  var announce = document.getElementById("timer-announce");
+  var milestones = [30, 15, 10, 5, 1];
+  var announced = {};
+
+  function tick() {
+    if (!deadline || !timerEl) { return; }
+    var left = Math.max(0, Math.round((deadline - (Date.now() + skew)) / 1000));
+    var minutes = Math.floor(left / 60), seconds = left % 60;
+    timerEl.textContent = (minutes >= 60 ? Math.floor(minutes / 60) + " h " + (minutes % 60) + " min"
+      : minutes + ":" + (seconds < 10 ? "0" : "") + seconds);
+    milestones.forEach(function (m) {
+      if (left <= m * 60 && left > m * 60 - 5 && !announced[m]) {
+        announced[m] = true;
+        announce.textContent = m + (m === 1 ? " minute" : " minutes") + " left.";
+      }
+    });
+    if (left === 0) {
+      say("Time is up. Your saved answers are being graded…");
+      clearInterval(interval);
+      setTimeout(function () { location.reload(); }, 2000);
+    }
+  }
+  var interval = setInterval(tick, 1000);
+  tick();
+
+  questions.forEach(markNavigator);
+  var start = location.hash.indexOf("#q-") === 0 ? location.hash.slice(3) : null;
+  if (location.hash === "#review") { show(null); }
+  else { show(start && document.getElementById("q-" + start) ? start : questions[0].dataset.key); }
+})();
