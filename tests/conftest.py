@@ -16,7 +16,7 @@ from learnpm.auth.models import User, normalize_email
 from learnpm.auth.passwords import hash_password
 from learnpm.extensions import db, limiter
 
-pytest_plugins = ["tests.content_fixtures"]
+pytest_plugins = ["tests.content_fixtures", "tests.quiz_fixtures"]
 
 DEFAULT_PASSWORD = "a perfectly fine test passphrase"
 IS_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")

@@ -1,4 +1,4 @@
-"""A small program with a short mock exam, and a bank with every question type."""
+"""Fixtures: a small program with a short mock exam, and a bank with every question type (a plugin)."""
 
 from __future__ import annotations
 
