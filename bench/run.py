@@ -27,11 +27,12 @@ BIN = Path(sys.executable).parent
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WORKERS = 2
 PASSWORD = "bench learner passphrase long"
-EMAIL = "bench@example.com"
+LEARNERS = 20
+LESSON = "capm-prep/projects-and-operations"
 # (name in results.json, path measured as the logged-in learner)
 PAGES = (
     ("catalog", "/"),
-    ("lesson_page", "/courses/capm-prep/projects-and-operations"),
+    ("lesson_page", f"/courses/{LESSON}"),
 )
 
 
@@ -92,29 +93,55 @@ def wrk(url: str, cookie: str = "", script: str | None = None) -> dict:
     return {"rps": round(rps, 1), "p50_ms": ms("50"), "p99_ms": ms("99")}
 
 
-def log_in(base: str) -> str:
-    """Log in through the form like a browser; return the Cookie header value."""
+def log_in(base: str, email: str) -> tuple[str, str]:
+    """Log in through the form like a browser; return the Cookie header and the page's CSRF token."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"email": EMAIL, "password": PASSWORD, "csrf_token": token}).encode()
-    opener.open(base + "/login", data=body)
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
+    body = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()
+    page = opener.open(base + "/login", data=body).read().decode()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    return "; ".join(f"{c.name}={c.value}" for c in jar), token
+
+
+def api(base: str, method: str, path: str, session: tuple[str, str], body: dict | None = None) -> dict:
+    request = urllib.request.Request(base + path, method=method, data=json.dumps(body or {}).encode(),  # noqa: S310
+                                     headers={"Content-Type": "application/json", "Cookie": session[0],
+                                              "X-CSRFToken": session[1]})
+    with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback)
+        return json.loads(response.read())
+
+
+def lua_rotation(path: Path, method: str, requests: list[tuple[str, dict, str]]) -> str:
+    """Write a wrk script that cycles through (path, headers, body) requests."""
+    rows = []
+    for url_path, headers, body in requests:
+        header_lua = ", ".join(f'["{k}"] = {json.dumps(v)}' for k, v in headers.items())
+        rows.append(f"  {{{json.dumps(url_path)}, {{{header_lua}}}, {json.dumps(body)}}}")
+    path.write_text("local requests = {\n" + ",\n".join(rows) + "\n}\n"
+                    "local i = 0\n"
+                    "request = function()\n"
+                    "  i = i % #requests + 1\n"
+                    "  local r = requests[i]\n"
+                    f'  return wrk.format("{method}", r[1], r[2], r[3])\n'
+                    "end\n"
+                    "local shown = 0\n"
+                    "response = function(status, headers, body)\n"
+                    "  if status >= 300 and shown < 3 then shown = shown + 1; print(status, body) end\n"
+                    "end\n")
+    return str(path)
 
 
 def prepare_database(env: dict) -> None:
-    learnpm = str(BIN / "learnpm")
-    subprocess.run([learnpm, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([learnpm, "content", "import", str(ROOT / "content")], env=env, check=True,
-                   capture_output=True)
-    subprocess.run([learnpm, "users", "create", "--email", EMAIL, "--name", "Bench Learner",
-                    "--password", PASSWORD], env=env, check=True, capture_output=True)
+    subprocess.run([str(BIN / "python"), str(ROOT / "bench" / "prepare.py"), str(LEARNERS), PASSWORD], env=env,
+                   cwd=ROOT, check=True, capture_output=True)
 
 
 def measure_app(database_url: str | None, baseline_rps: float, workdir: Path) -> dict:
     env = dict(os.environ, SECRET_KEY="bench-" + "k" * 40, LEARNPM_INSTANCE_PATH=str(workdir),
-               LEARNPM_ENV="development")
+               LEARNPM_ENV="development", LEARNPM_HEARTBEAT_LIMIT="100000 per second",
+               LEARNPM_ANSWER_LIMIT="100000 per second")
     env.pop("REDIS_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -124,13 +151,31 @@ def measure_app(database_url: str | None, baseline_rps: float, workdir: Path) ->
     prepare_database(env)
     server = Server("wsgi:app", env)
     try:
-        cookie = log_in(server.url)
+        sessions = [log_in(server.url, f"bench{i}@example.com") for i in range(LEARNERS)]
         results = {}
-        for name, path in PAGES:
-            figures = wrk(server.url + path, cookie)
+
+        def record(name: str, figures: dict) -> None:
             figures["ratio"] = round(figures["rps"] / baseline_rps, 3)
             results[name] = figures
             print(f"  {name:<12} {figures}")
+
+        for name, path in PAGES:
+            record(name, wrk(server.url + path, sessions[0][0]))
+        json_headers = [{"Cookie": c, "X-CSRFToken": t, "Content-Type": "application/json"} for c, t in sessions]
+        beat = json.dumps({"lesson": LESSON, "tab": "bench", "visible": True, "active": True})
+        script = lua_rotation(workdir / "heartbeat.lua", "POST",
+                              [("/api/v1/heartbeat", headers, beat) for headers in json_headers])
+        record("heartbeat", wrk(server.url, script=script))
+        saves = []
+        for session, headers in zip(sessions, json_headers, strict=True):
+            attempt = api(server.url, "POST", "/api/v1/attempts", session, {"mode": "practice", "domain": "agile",
+                                                                            "count": 20})
+            for question in attempt["questions"]:
+                if question["type"] == "single":
+                    body = json.dumps({"answer": question["options"][0]["id"], "flagged": False})
+                    saves.append((f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}", headers, body))
+        script = lua_rotation(workdir / "answer.lua", "PUT", saves)
+        record("answer_save", wrk(server.url, script=script))
         results["rss_mb"] = server.worker_rss_mb()
         return results
     finally:
@@ -168,7 +213,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             print("PostgreSQL:")
             results["postgresql"] = measure_app(pg_url, baseline_rps, Path(tmp))
+    results["rss_mb"] = results.pop("rss_mb")
 
+    from bench.timings import certificate_pdf_ms, grade_mock_ms
+
+    results["grade_mock_ms"] = grade_mock_ms()
+    results["certificate_pdf_ms"] = certificate_pdf_ms()
+    print(f"  grade_mock_ms {results['grade_mock_ms']}  certificate_pdf_ms {results['certificate_pdf_ms']}")
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {out}")

@@ -62,7 +62,8 @@ def from_environment(instance_path: str, have_key: bool = False) -> dict:
     default_db = f"sqlite:///{instance / 'learnpm.sqlite3'}"
     redis_url = os.environ.get("REDIS_URL", "")
     secure_cookies = os.environ.get("LEARNPM_SECURE_COOKIES", "1" if production else "0") == "1"
-    return {
+    limits = {name: os.environ[name] for name in LIMIT_SETTINGS if os.environ.get(name)}
+    return limits | {
         "LEARNPM_PRODUCTION": production,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
@@ -78,6 +79,10 @@ def from_environment(instance_path: str, have_key: bool = False) -> dict:
         "REMEMBER_COOKIE_SECURE": secure_cookies,
     }
 
+
+# Rate limits that an operator (or the benchmark) may tune from the environment.
+LIMIT_SETTINGS = ("LEARNPM_LOGIN_ACCOUNT_LIMIT", "LEARNPM_LOGIN_ADDRESS_LIMIT", "LEARNPM_REGISTER_LIMIT",
+                  "LEARNPM_HEARTBEAT_LIMIT", "LEARNPM_ANSWER_LIMIT")
 
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
