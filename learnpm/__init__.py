@@ -91,20 +91,22 @@ def _register_blueprints(app: Flask) -> None:
     from learnpm.admin.views import bp as admin_bp
     from learnpm.api.views import bp as api_bp
     from learnpm.auth.views import bp as auth_bp
+    from learnpm.certificates.views import bp as certificates_bp
     from learnpm.hours.views import bp as hours_bp
     from learnpm.lessons.authoring import bp as authoring_bp
     from learnpm.lessons.views import bp as lessons_bp
     from learnpm.quizzes.views import bp as quizzes_bp
 
-    for bp in (auth_bp, lessons_bp, authoring_bp, hours_bp, quizzes_bp, admin_bp, api_bp):
+    for bp in (auth_bp, lessons_bp, authoring_bp, hours_bp, quizzes_bp, certificates_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
     from learnpm.auth.cli import users_cli
+    from learnpm.certificates.cli import certificates_cli
     from learnpm.hours.cli import hours_cli
     from learnpm.lessons.cli import content_cli
     from learnpm.quizzes.cli import attempts_cli, questions_cli
 
-    for group in (users_cli, content_cli, hours_cli, questions_cli, attempts_cli):
+    for group in (users_cli, content_cli, hours_cli, questions_cli, attempts_cli, certificates_cli):
         app.cli.add_command(group)

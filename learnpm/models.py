@@ -2,6 +2,7 @@
 
 from learnpm.audit import AuditEvent
 from learnpm.auth.models import User
+from learnpm.certificates.models import Certificate, CertificateSettings
 from learnpm.hours.models import EngagementClock, HoursEntry, LessonProgress
 from learnpm.lessons.models import Course, Lesson, LessonRevision, MediaFile, Module, Program
 from learnpm.quizzes.models import (
@@ -13,6 +14,7 @@ from learnpm.quizzes.models import (
     QuestionBank,
     QuestionVersion,
 )
+from learnpm.quizzes.review import ReviewCard
 
 __all__ = [
     "Accommodation",
@@ -22,7 +24,10 @@ __all__ = [
     "Question",
     "QuestionBank",
     "QuestionVersion",
+    "ReviewCard",
     "AuditEvent",
+    "Certificate",
+    "CertificateSettings",
     "Course",
     "EngagementClock",
     "HoursEntry",

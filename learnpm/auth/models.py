@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import String, func
@@ -42,6 +42,7 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     last_login_at: Mapped[datetime | None]
+    exam_date: Mapped[date | None]  # the learner's booked exam, if they say; review aims at it
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

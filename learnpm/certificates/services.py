@@ -23,7 +23,7 @@ from learnpm.certificates.models import (
 from learnpm.certificates.pdf import UNICODE_RANGES, CertificateSnapshot, render_certificate
 from learnpm.errors import Conflict, NotFound, ValidationError
 from learnpm.extensions import db
-from learnpm.hours.models import HoursEntry
+from learnpm.hours.models import EngagementClock, HoursEntry
 from learnpm.hours.queries import entry_dict
 from learnpm.lessons.models import Course, Lesson, Module
 from learnpm.quizzes import outcomes
@@ -50,6 +50,15 @@ class CourseStatus:
     course: Course
     eligibility: Eligibility
     certificate: Certificate | None  # the live (not revoked) certificate, if any
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The learner's certificates page: every course's status and every certificate."""
+
+    courses: list[CourseStatus]
+    certificates: list[Certificate]
+    open_seconds: int  # time in the reading session under way, which reaches the ledger when it ends
 
 
 @dataclass(frozen=True)
@@ -325,7 +334,7 @@ def for_viewer(code: str, viewer_id: int, staff: bool) -> Certificate:
     return certificate
 
 
-def learner_overview(user_id: int) -> tuple[list[CourseStatus], list[Certificate]]:
+def learner_overview(user_id: int) -> Overview:
     """The learner's eligibility per course (published ones and any certified) and all their certificates."""
     certificates = db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)
                                       .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
@@ -337,7 +346,8 @@ def learner_overview(user_id: int) -> tuple[list[CourseStatus], list[Certificate
     live = {c.course_id: c for c in certificates if not c.revoked}
     statuses = [CourseStatus(course, _eligibility(user_id, course, int(seconds.get(course.id, 0))),
                              live.get(course.id)) for course in courses]
-    return statuses, list(certificates)
+    clock = db.session.get(EngagementClock, user_id)
+    return Overview(statuses, list(certificates), clock.open_seconds if clock else 0)
 
 
 def search(query: str, page: int, per_page: int = 50):

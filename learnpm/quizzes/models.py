@@ -89,7 +89,8 @@ class AttemptItem(db.Model):
     """One question in an attempt, with the order of its options fixed when the attempt began."""
 
     __tablename__ = "attempt_items"
-    __table_args__ = (UniqueConstraint("attempt_id", "position"), UniqueConstraint("attempt_id", "question_key"))
+    __table_args__ = (UniqueConstraint("attempt_id", "position", name="uq_attempt_items_attempt_position"),
+                      UniqueConstraint("attempt_id", "question_key", name="uq_attempt_items_attempt_question"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))

@@ -10,10 +10,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from learnpm import audit
+from learnpm.auth.models import User
 from learnpm.errors import Conflict, NotFound, ValidationError
 from learnpm.extensions import db
 from learnpm.lessons.models import Course, Lesson, Program
-from learnpm.quizzes import clock
+from learnpm.quizzes import clock, review
 from learnpm.quizzes.assembly import Candidate, NotEnoughQuestions, apportion, draw
 from learnpm.quizzes.grading import GradedItem, grade
 from learnpm.quizzes.models import (
@@ -27,7 +28,7 @@ from learnpm.quizzes.models import (
 )
 from learnpm.quizzes.types import question_type
 
-MODES = ("check", "practice", "custom", "final", "mock")
+MODES = ("check", "practice", "custom", "final", "mock", "review")
 TIME_LIMIT_RANGE = (10, 12 * 3600)
 COUNT_RANGE = (1, 200)
 
@@ -41,6 +42,10 @@ class StartRequest:
     domain: str | None = None
     count: int | None = None
     time_limit_seconds: int | None = None
+
+
+def presenters_iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
 
 def _program(key: str | None, course: Course | None) -> Program:
@@ -140,6 +145,14 @@ def start_attempt(user, request: StartRequest, now: datetime) -> Attempt:
         pool = _pool(program, course=course)
         counts = apportion(assessment["questions"], {d["key"]: d["weight"] for d in rules.domains})
         limit = assessment["minutes"] * 60
+    elif request.mode == "review":
+        count = _int_in(request.count if request.count is not None else 20, *COUNT_RANGE, "count")
+        due = review.due_question_ids(user.id, now, count)
+        if not due:
+            raise Conflict("Nothing is due for review now. Missed questions come back on their schedule.",
+                           {"next_due": presenters_iso(review.next_due(user.id))})
+        pool = [(q, v) for q, v in _pool(program) if q.id in set(due)]
+        counts = {d: sum(1 for q, _ in pool if q.domain == d) for d in {q.domain for q, _ in pool}}
     else:  # mock
         exam = rules.exam
         pool = _pool(program, course=course)
@@ -259,6 +272,9 @@ def close(attempt: Attempt, reason: str, now: datetime) -> Attempt:
     result = grade(graded, program.rating_for, _pass_percent(attempt, program), program.domain_keys())
     for item in items:
         item.correct = result.item_correct[item.question_key]
+    learner = db.session.get(User, attempt.user_id)
+    review.record_answers(attempt.user_id, [(i.question_id, bool(i.correct)) for i in items if i.id in answers],
+                          now, learner.exam_date)
     db.session.refresh(attempt)
     attempt.status, attempt.closed_at, attempt.close_reason = "closed", now, reason
     attempt.score_percent, attempt.passed = result.score_percent, result.passed

@@ -121,8 +121,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['question_id'], ['questions.id'], name=op.f('fk_attempt_items_question_id_questions')),
     sa.ForeignKeyConstraint(['version_id'], ['question_versions.id'], name=op.f('fk_attempt_items_version_id_question_versions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attempt_items')),
-    sa.UniqueConstraint('attempt_id', 'position', name=op.f('uq_attempt_items_attempt_id')),
-    sa.UniqueConstraint('attempt_id', 'question_key', name=op.f('uq_attempt_items_attempt_id'))
+    sa.UniqueConstraint('attempt_id', 'position', name='uq_attempt_items_attempt_position'),
+    sa.UniqueConstraint('attempt_id', 'question_key', name='uq_attempt_items_attempt_question')
     )
     with op.batch_alter_table('attempt_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attempt_items_question_id'), ['question_id'], unique=False)

@@ -1,0 +1,61 @@
+"""`learnpm certificates ...`: issue a learner's certificate, revoke one."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from learnpm.auth.services import find_by_email
+from learnpm.certificates import services
+from learnpm.errors import Conflict, DomainError
+from learnpm.extensions import db
+from learnpm.timeutil import now
+
+certificates_cli = AppGroup("certificates", help="Contact-hour certificates: issue, revoke.")
+
+
+@certificates_cli.command("issue")
+@click.option("--email", required=True, help="The learner.")
+@click.option("--course", "course_slug", required=True, help="The course's slug.")
+def issue(email: str, course_slug: str) -> None:
+    """Issue the learner's certificate if eligible; otherwise exit 1 and say what is missing."""
+    user = find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email!r}.")
+    config = services.config_from(current_app.config)
+    try:
+        course = services.get_course(course_slug)
+        certificate, created = services.issue(user.id, course, "command line", now().date(), config)
+    except Conflict as exc:
+        click.echo(f"{user.email} is not eligible for {course_slug} yet. Still needed:", err=True)
+        for item in (exc.detail or {}).get("missing", [exc.message]):
+            click.echo(f"  - {item}", err=True)
+        raise SystemExit(1) from exc
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    state = "Issued" if created else "Already issued"
+    click.echo(f"{state} certificate {certificate.code} to {user.email} for {course.slug}: "
+               f"{certificate.snapshot['verify_url']}")
+
+
+@certificates_cli.command("revoke")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why it is revoked (kept in the log, not shown publicly).")
+@click.option("--by", "by_email", help="Email of the admin revoking it.")
+def revoke(code: str, reason: str, by_email: str | None) -> None:
+    """Revoke a certificate; its verification page then says so."""
+    actor = "command line"
+    if by_email:
+        actor = find_by_email(by_email)
+        if actor is None:
+            raise click.ClickException(f"No account for --by {by_email!r}.")
+        if not actor.has_role("admin"):
+            raise click.ClickException(f"{actor.email} is not an admin; only admins revoke certificates.")
+    try:
+        certificate = services.revoke(code, reason, actor, now())
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"Revoked certificate {certificate.code} on {certificate.revoked_at.date().isoformat()}.")
