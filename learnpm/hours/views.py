@@ -18,6 +18,7 @@ from learnpm.hours import queries, services
 from learnpm.hours.forms import CorrectionForm, LiveSessionForm
 from learnpm.hours.models import HoursEntry
 from learnpm.lessons.models import Course
+from learnpm.reports import charts
 
 bp = Blueprint("hours", __name__)
 
@@ -29,7 +30,10 @@ CSV_FIELDS = ["seq", "occurred_on", "course", "lesson", "source", "seconds", "re
 @learner_required
 def page():
     summary = queries.summary(current_user.id, current_app.config["LEARNPM_COMPLETION_SHARE"])
-    return render_template("hours/page.html", summary=summary)
+    recent = [(day.strftime("%d %b"), round(seconds / 3600, 2)) for day, seconds in summary.days[-21:]]
+    days_chart = charts.bar_chart("Hours credited per day (last 21 days of study)", recent,
+                                  max_value=max([8.0, *(hours for _, hours in recent)]), unit="h")
+    return render_template("hours/page.html", summary=summary, days_chart=days_chart)
 
 
 @bp.get("/hours/ledger.<any(csv, json):fmt>")

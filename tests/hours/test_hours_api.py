@@ -236,3 +236,21 @@ def test_seal_stale_closes_abandoned_sessions(runner, reader, clock):
     db.session.expire_all()
     assert db.session.scalar(select(HoursEntry)).seconds == 120
     assert db.session.scalar(select(EngagementClock)).open_seconds == 0
+
+
+def test_a_lesson_retired_mid_reading_keeps_what_was_earned_and_refuses_new_beats(reader, clock, runner, imported):
+    read_for(reader, clock, 90)
+    (imported / "courses/demo/01-basics/01-first.md").unlink()
+    text = (imported / "courses/demo/02-more/01-third.md").read_text().replace("../01-basics/01-first.md",
+                                                                                "../01-basics/02-second.md")
+    (imported / "courses/demo/02-more/01-third.md").write_text(text)
+    (imported / "questions/demo.md").write_text((imported / "questions/demo.md").read_text()
+                                                .replace("lesson: first", "lesson: second"))
+    result = runner.invoke(args=["content", "import", str(imported)])
+    assert "retired: lesson demo/first" in result.output, result.output
+    clock.advance(30)
+    assert reader().status_code == 404
+    clock.advance(30)
+    reader("demo/second")  # reading elsewhere seals the retired lesson's 90 s into the ledger
+    entry = db.session.scalar(select(HoursEntry))
+    assert entry.seconds == 90 and entry.lesson.retired

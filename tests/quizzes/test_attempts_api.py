@@ -271,3 +271,21 @@ def test_editing_a_question_keeps_old_attempts_grading(api, quiz_content, runner
     assert "changed: question a-1" in result.output, result.output
     assert db.session.scalar(select(Question).where(Question.key == "a-1")).version == 2
     assert api.get(f"/attempts/{aid}").get_json()["result"] == before
+
+
+def test_instructor_gives_extra_time_on_the_accommodations_page(client, quiz_imported, instructor, learner, login):
+    from learnpm.quizzes.models import Accommodation
+
+    login(instructor)
+    token = csrf_from(client, "/instructor/accommodations")
+    client.post("/instructor/accommodations", data={"email": learner.email, "factor": "1.25",
+                                                     "reason": "Dyslexia", "csrf_token": token})
+    assert db.session.get(Accommodation, learner.id).time_factor == 1.25
+    for factor in ("0.5", "9", "lots"):
+        page = client.post("/instructor/accommodations", data={"email": learner.email, "factor": factor,
+                                                                "csrf_token": token}, follow_redirects=True)
+        assert "The time multiplier must be from 1.0 to 4.0." in page.get_data(as_text=True)
+    page = client.post("/instructor/accommodations", data={"email": "ghost@example.com", "factor": "1.5",
+                                                            "csrf_token": token}, follow_redirects=True)
+    assert "No account with that email." in page.get_data(as_text=True)
+    assert client.post("/instructor/accommodations", data={"email": learner.email, "factor": "2"}).status_code == 400
