@@ -82,7 +82,7 @@ def from_environment(instance_path: str, have_key: bool = False) -> dict:
 
 # Rate limits that an operator (or the benchmark) may tune from the environment.
 LIMIT_SETTINGS = ("LEARNPM_LOGIN_ACCOUNT_LIMIT", "LEARNPM_LOGIN_ADDRESS_LIMIT", "LEARNPM_REGISTER_LIMIT",
-                  "LEARNPM_HEARTBEAT_LIMIT", "LEARNPM_ANSWER_LIMIT")
+                  "LEARNPM_HEARTBEAT_LIMIT", "LEARNPM_ANSWER_LIMIT", "LEARNPM_VERIFY_LIMIT")
 
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -99,6 +99,7 @@ DEFAULTS = {
     "LEARNPM_LOGIN_ADDRESS_LIMIT": "300 per minute",
     "LEARNPM_REGISTER_LIMIT": "60 per hour",
     "LEARNPM_HEARTBEAT_LIMIT": "10 per second",
+    "LEARNPM_VERIFY_LIMIT": "30 per minute",  # per address, on the public certificate verification page
     # Per learner: fast clicking passes, a flood of saves gets 429.
     "LEARNPM_ANSWER_LIMIT": "20 per second",  # per learner; two tabs beating together stay well inside
     "LEARNPM_PROVIDER_NAME": "learnpm",

@@ -93,7 +93,7 @@ def audit_pack(code: str):
 
 
 @bp.get("/verify/<code>")
-@limiter.limit(lambda: current_app.config.get("LEARNPM_VERIFY_LIMIT", "30 per minute"))
+@limiter.limit(lambda: current_app.config["LEARNPM_VERIFY_LIMIT"])
 def verify(code: str):
     certificate = services.find(code)
     return render_template("certificates/verify.html", certificate=certificate,
