@@ -27,7 +27,7 @@ test-postgres: $(STAMP) system-deps
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/test $(BIN)/pytest
 
 bench: $(STAMP) wrk
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 lint: $(STAMP)
 	$(BIN)/ruff check learnpm tests bench wsgi.py

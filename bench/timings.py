@@ -8,10 +8,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-from learnpm.lessons.lint import check_content
-from learnpm.lessons.rendering import fragment_renderer
-from learnpm.quizzes.bankimport import version_content
-from learnpm.quizzes.grading import GradedItem, grade
 from learnpm.quizzes.types import question_type
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,20 +23,61 @@ def median_ms(action, runs: int) -> float:
     return round(statistics.median(samples), 2)
 
 
-def grade_mock_ms(runs: int = 50) -> float:
-    """Grade 150 shipped questions, answered at random (about half right), as a mock exam."""
-    tree, _problems = check_content(ROOT / "content")
-    program = tree.programs["capm"]
-    render = fragment_renderer()
-    rng = random.Random(7)
-    questions = [q for bank in tree.banks for q in bank.questions]
-    items = []
-    for n, q in enumerate(rng.sample(questions, 150)):
-        content = version_content(q, render)
-        key = question_type(q.type).key(content)
-        answer = key if rng.random() < 0.55 else None
-        items.append(GradedItem(q.id, q.domain, n % 10 != 0, content, answer))
-    return median_ms(lambda: grade(items, program.rating_for, 70, program.domain_keys()), runs)
+def grade_mock_ms(runs: int = 30) -> float:
+    """Close and grade a 150-question mock exam from its stored answers, as submitting does (SQLite).
+
+    The whole service path: load the items, versions and answers, grade, write each item's result and
+    the attempt's; each run is rolled back so the same open attempt is graded again.
+    """
+    import os
+    import tempfile
+
+    from flask_migrate import upgrade
+
+    from learnpm import create_app
+    from learnpm.auth.models import User
+    from learnpm.extensions import db
+    from learnpm.quizzes import services
+    from learnpm.quizzes.models import Attempt
+    from learnpm.timeutil import utcnow
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"SECRET_KEY": "t" * 40, "LEARNPM_INSTANCE_PATH": tmp,
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{os.path.join(tmp, 'grade.sqlite3')}"})
+        with app.app_context():
+            upgrade()
+            app.test_cli_runner().invoke(args=["content", "import", str(ROOT / "content")])
+            user = User(email="g@example.com", email_normalized="g@example.com", name="G", password_hash="x")
+            db.session.add(user)
+            db.session.commit()
+            attempt = services.start_attempt(user, services.StartRequest(mode="mock"), utcnow())
+            rng = random.Random(7)
+            for item in attempt.items:
+                content = item.version.content
+                key = question_type(content["type"]).key(content)
+                if rng.random() < 0.9:
+                    services.save_answer(user, attempt.id, item.question_key, key if rng.random() < 0.6 else None,
+                                         False, utcnow())
+            db.session.commit()
+            attempt_id = attempt.id
+
+            def close() -> None:
+                services.close(db.session.get(Attempt, attempt_id), "submitted", utcnow())
+                db.session.rollback()
+
+            if os.environ.get("PROFILE"):
+                from pyinstrument import Profiler
+
+                profiler = Profiler()
+                profiler.start()
+                for _ in range(10):
+                    close()
+                profiler.stop()
+                print(profiler.output_text(color=False, unicode=False))
+            figure = median_ms(close, runs)
+            db.session.remove()
+            db.engine.dispose()
+    return figure
 
 
 def certificate_pdf_ms(runs: int = 20) -> float:

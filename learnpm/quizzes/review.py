@@ -50,7 +50,8 @@ def record_answers(user_id: int, outcomes: list[tuple[int, bool]], now: datetime
         row = cards.get(question_id)
         if row is None and correct:
             continue  # only what the learner missed enters the schedule
-        card = fsrs.Card.from_dict(row.card) if row else fsrs.Card()
+        # An explicit id: without one, py-fsrs makes one from the clock and sleeps a millisecond.
+        card = fsrs.Card.from_dict(row.card) if row else fsrs.Card(card_id=question_id)
         card, _log = scheduler.review_card(card, fsrs.Rating.Good if correct else fsrs.Rating.Again, _aware(now))
         if row is None:
             row = ReviewCard(user_id=user_id, question_id=question_id, reviews=0)

@@ -264,17 +264,20 @@ def close(attempt: Attempt, reason: str, now: datetime) -> Attempt:
         db.session.refresh(attempt)
         return attempt
     program = db.session.get(Program, attempt.program_id).rules
-    answers = answers_of(attempt)
-    items = db.session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)
-                               .order_by(AttemptItem.position)).all()
-    graded = [GradedItem(i.question_key, i.domain, i.scored, i.version.content,
-                         answers[i.id].answer if i.id in answers else None) for i in items]
+    answers = dict(db.session.execute(select(AttemptAnswer.item_id, AttemptAnswer.answer)
+                                      .where(AttemptAnswer.attempt_id == attempt.id)).all())
+    items = db.session.execute(
+        select(AttemptItem.id, AttemptItem.question_id, AttemptItem.question_key, AttemptItem.domain,
+               AttemptItem.scored, QuestionVersion.content)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()
+    graded = [GradedItem(i.question_key, i.domain, i.scored, i.content, answers.get(i.id)) for i in items]
     result = grade(graded, program.rating_for, _pass_percent(attempt, program), program.domain_keys())
-    for item in items:
-        item.correct = result.item_correct[item.question_key]
+    db.session.execute(update(AttemptItem), [{"id": i.id, "correct": result.item_correct[i.question_key]}
+                                             for i in items])
     learner = db.session.get(User, attempt.user_id)
-    review.record_answers(attempt.user_id, [(i.question_id, bool(i.correct)) for i in items if i.id in answers],
-                          now, learner.exam_date)
+    review.record_answers(attempt.user_id, [(i.question_id, result.item_correct[i.question_key])
+                                            for i in items if i.id in answers], now, learner.exam_date)
     db.session.refresh(attempt)
     attempt.status, attempt.closed_at, attempt.close_reason = "closed", now, reason
     attempt.score_percent, attempt.passed = result.score_percent, result.passed
