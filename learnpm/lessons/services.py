@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from learnpm import audit
 from learnpm.errors import NotFound, ValidationError
@@ -48,7 +49,7 @@ def course_outline(course: Course, include_drafts: bool = False) -> list[tuple[M
 
 
 def get_published_lesson(course_slug: str, lesson_slug: str) -> Lesson:
-    lesson = db.session.scalar(select(Lesson).join(Course).where(
+    lesson = db.session.scalar(select(Lesson).join(Course).options(joinedload(Lesson.module)).where(
         Course.slug == course_slug, Lesson.slug == lesson_slug, Course.published.is_(True),
         Lesson.draft.is_(False), Lesson.retired.is_(False)))
     if lesson is None:
@@ -56,13 +57,14 @@ def get_published_lesson(course_slug: str, lesson_slug: str) -> Lesson:
     return lesson
 
 
-def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
-    """Return the published lessons before and after `lesson` in its course."""
+def neighbours(lesson: Lesson):
+    """Return (slug, title) rows of the published lessons before and after `lesson` in its course."""
     visible = (Lesson.course_id == lesson.course_id, Lesson.draft.is_(False), Lesson.retired.is_(False))
-    before = db.session.scalar(select(Lesson).where(*visible, Lesson.position < lesson.position)
-                               .order_by(Lesson.position.desc()).limit(1))
-    after = db.session.scalar(select(Lesson).where(*visible, Lesson.position > lesson.position)
-                              .order_by(Lesson.position).limit(1))
+    columns = select(Lesson.slug, Lesson.title).where(*visible)
+    before = db.session.execute(columns.where(Lesson.position < lesson.position)
+                                .order_by(Lesson.position.desc()).limit(1)).first()
+    after = db.session.execute(columns.where(Lesson.position > lesson.position)
+                               .order_by(Lesson.position).limit(1)).first()
     return before, after
 
 
