@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -78,16 +78,20 @@ def record_live():
     return render_template("hours/record.html", form=form, courses=courses), status
 
 
-@bp.get("/admin/hours")
-@admin_required
-def ledger_admin():
-    email = request.args.get("email", "").strip()[:254]
+def _admin_page(email: str, failed: int | None = None, error: str | None = None, status: int = 200):
     learner = db.session.scalar(select(User).where(User.email_normalized == normalize_email(email))) \
         if email else None
     entries = db.session.scalars(select(HoursEntry).where(HoursEntry.user_id == learner.id)
                                  .order_by(HoursEntry.seq.desc())).all() if learner else []
     return render_template("hours/admin.html", email=email, learner=learner, entries=entries,
-                           form=CorrectionForm())
+                           form=CorrectionForm(), failed=failed, error=error,
+                           values=request.form if failed else {}), status
+
+
+@bp.get("/admin/hours")
+@admin_required
+def ledger_admin():
+    return _admin_page(request.args.get("email", "").strip()[:254])
 
 
 @bp.post("/admin/hours/<int:entry_id>/correct")
@@ -95,17 +99,18 @@ def ledger_admin():
 def correct(entry_id: int):
     form = CorrectionForm()
     entry = db.session.get(HoursEntry, entry_id)
-    email = entry.user_id and db.session.get(User, entry.user_id).email if entry else ""
+    if entry is None:
+        abort(404)
+    email = db.session.get(User, entry.user_id).email
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-    else:
-        try:
-            services.correct_entry(entry_id, form.minutes.data * 60, form.reason.data, current_user,
-                                   services.settings_from(current_app.config))
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash("Correction recorded as a new ledger row.", "success")
+        if "csrf_token" in form.errors:
+            abort(400)
+        message = " ".join(m for errors in form.errors.values() for m in errors)
+        return _admin_page(email, entry_id, message, 422)
+    try:
+        services.correct_entry(entry_id, form.minutes.data * 60, form.reason.data, current_user,
+                               services.settings_from(current_app.config))
+    except DomainError as exc:
+        return _admin_page(email, entry_id, exc.message, 422)
+    flash("Correction recorded as a new ledger row.", "success")
     return redirect(url_for(".ledger_admin", email=email))

@@ -91,26 +91,28 @@ def submit(attempt_id: int):
 @instructor_required
 def accommodations():
     form = FlaskForm()
+    values, error, status = {}, None, 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        learner = db.session.scalar(select(User).where(
-            User.email_normalized == normalize_email(request.form.get("email", "")[:254])))
+        values = {key: request.form.get(key, "")[:500] for key in ("email", "factor", "reason")}
+        learner = db.session.scalar(select(User).where(User.email_normalized == normalize_email(values["email"])))
         try:
-            factor = float(request.form.get("factor", ""))
+            factor = float(values["factor"])
         except ValueError:
             factor = 0.0
         if learner is None:
-            flash("No account with that email.", "error")
+            error = "No account with that email."
         else:
             try:
-                services.set_accommodation(current_user, learner.id, factor, request.form.get("reason", ""))
+                services.set_accommodation(current_user, learner.id, factor, values["reason"])
             except DomainError as exc:
-                flash(exc.message, "error")
+                error = exc.message
             else:
                 db.session.commit()
                 flash(f"{learner.name} now has {factor:g}× time on timed quizzes and exams.", "success")
                 return redirect(url_for(".accommodations"))
+        status = 422
     rows = db.session.execute(select(Accommodation, User).join(User, User.id == Accommodation.user_id)
                               .order_by(User.email_normalized)).all()
-    return render_template("quizzes/accommodations.html", rows=rows, form=form)
+    return render_template("quizzes/accommodations.html", rows=rows, form=form, values=values, error=error), status

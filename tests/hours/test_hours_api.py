@@ -187,10 +187,17 @@ def test_admin_correction_is_a_new_reversing_row(client, runner, imported, admin
     rows = db.session.scalars(select(HoursEntry).order_by(HoursEntry.seq)).all()
     assert [(r.seq, r.seconds, r.source, r.corrects_id) for r in rows] == [
         (1, 3600, "live", None), (2, -1800, "correction", entry.id)]
-    page = client.post(f"/admin/hours/{entry.id}/correct", data={"minutes": "-100", "reason": "Too much",
-                                                                  "csrf_token": token},
-                       follow_redirects=True).get_data(as_text=True)
-    assert "below zero" in page
+    response = client.post(f"/admin/hours/{entry.id}/correct", data={"minutes": "-100", "reason": "Too much",
+                                                                      "csrf_token": token})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "below zero" in page and 'value="Too much"' in page and 'value="-100"' in page
+    response = client.post(f"/admin/hours/{entry.id}/correct", data={"minutes": "ten", "reason": "Typo here",
+                                                                      "csrf_token": token})
+    assert response.status_code == 422 and 'value="Typo here"' in response.get_data(as_text=True)
+    assert client.post(f"/admin/hours/{entry.id}/correct", data={"minutes": "5", "reason": "x"}).status_code == 400
+    assert client.post("/admin/hours/9999/correct", data={"minutes": "5", "reason": "Valid reason",
+                                                          "csrf_token": token}).status_code == 404
     assert runner.invoke(args=["hours", "verify"]).exit_code == 0
 
 

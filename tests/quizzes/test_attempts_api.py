@@ -283,9 +283,12 @@ def test_instructor_gives_extra_time_on_the_accommodations_page(client, quiz_imp
     assert db.session.get(Accommodation, learner.id).time_factor == 1.25
     for factor in ("0.5", "9", "lots"):
         page = client.post("/instructor/accommodations", data={"email": learner.email, "factor": factor,
-                                                                "csrf_token": token}, follow_redirects=True)
+                                                                "reason": "Typed reason", "csrf_token": token})
+        assert page.status_code == 422
         assert "The time multiplier must be from 1.0 to 4.0." in page.get_data(as_text=True)
+        assert 'value="Typed reason"' in page.get_data(as_text=True)
     page = client.post("/instructor/accommodations", data={"email": "ghost@example.com", "factor": "1.5",
-                                                            "csrf_token": token}, follow_redirects=True)
+                                                            "csrf_token": token})
     assert "No account with that email." in page.get_data(as_text=True)
+    assert 'value="ghost@example.com"' in page.get_data(as_text=True)
     assert client.post("/instructor/accommodations", data={"email": learner.email, "factor": "2"}).status_code == 400
