@@ -95,6 +95,9 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STRATEGY": "moving-window",
+    # If Redis goes away, each server keeps limiting from memory instead of failing requests.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "LEARNPM_LOGIN_ACCOUNT_LIMIT": "10 per minute",
     "LEARNPM_LOGIN_ADDRESS_LIMIT": "300 per minute",
     "LEARNPM_REGISTER_LIMIT": "60 per hour",
