@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-postgres bench lint system-deps wrk clean
+.PHONY: install run test test-postgres bench lint system-deps node-deps wrk clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,17 +20,22 @@ run: $(STAMP)
 	$(BIN)/learnpm users demo
 	$(BIN)/learnpm run --host 127.0.0.1 --port 5000
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps node-deps
 	$(BIN)/pytest
 
-test-postgres: $(STAMP) system-deps
+test-postgres: $(STAMP) system-deps node-deps
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/test $(BIN)/pytest
 
 bench: $(STAMP) wrk
 	$(BIN)/python -m bench.run
 
+# 200 learners on two gunicorn instances over PostgreSQL and Redis, with a killed worker and a
+# PostgreSQL restart midway; then a database audit. Needs root (it restarts PostgreSQL).
+load: $(STAMP)
+	$(BIN)/python -m load.run
+
 lint: $(STAMP)
-	$(BIN)/ruff check learnpm tests bench wsgi.py
+	$(BIN)/ruff check learnpm tests bench load wsgi.py
 	$(BIN)/bandit -q -c pyproject.toml -r learnpm
 
 # What the tests need from Debian: Chromium for browser tests, DejaVu fonts for certificates,
@@ -48,6 +53,18 @@ system-deps:
 	    echo "Run: sudo apt-get install$$missing, then 'make test' again."; exit 1; \
 	  fi; \
 	fi
+
+# What the browser tests need from npm: axe-core (pinned in package-lock.json), injected into pages
+# by tests/e2e/test_accessibility.py. Installed from the lock file when missing.
+AXE := node_modules/axe-core/axe.min.js
+
+node-deps:
+	@test -f $(AXE) || { \
+	  command -v npm >/dev/null 2>&1 || { \
+	    echo "The accessibility tests need axe-core from npm, and npm is not installed."; \
+	    echo "Install Node.js and npm (e.g. sudo apt-get install npm), then 'make test' again."; exit 1; }; \
+	  echo "Installing axe-core from package-lock.json ..."; \
+	  npm ci --no-audit --no-fund; }
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -10,7 +10,7 @@ from learnpm.auth.passwords import hash_password
 from learnpm.extensions import db
 
 
-def main(learners: int, password: str) -> None:
+def main(learners: int, password: str, prefix: str = "bench") -> None:
     app = create_app()
     with app.app_context():
         upgrade()
@@ -19,11 +19,11 @@ def main(learners: int, password: str) -> None:
             sys.exit(result.output)
         hashed = hash_password(password)
         for i in range(learners):
-            email = f"bench{i}@example.com"
-            db.session.add(User(email=email, email_normalized=normalize_email(email), name=f"Bench Learner {i}",
+            email = f"{prefix}{i}@example.com"
+            db.session.add(User(email=email, email_normalized=normalize_email(email), name=f"Learner {prefix} {i}",
                                 password_hash=hashed, role="learner"))
         db.session.commit()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2])
+    main(int(sys.argv[1]), sys.argv[2], *sys.argv[3:4])

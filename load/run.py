@@ -1,0 +1,283 @@
+"""`make load`: a cohort on two app instances over one PostgreSQL, with faults, then a database audit.
+
+200 simulated learners log in, read a lesson (heartbeats) and take a mock exam (answer saves),
+spread over two gunicorn instances, for LOAD_SECONDS (default 60). Midway one worker is killed
+with SIGKILL, later PostgreSQL is restarted. Clients retry what was not acknowledged, as the
+pages' scripts do. Afterwards the database is checked: every acknowledged answer is stored as
+acknowledged, every ledger chain verifies, nobody was credited more than wall-clock time, and no
+5xx happened outside the fault windows. Exit 1 when a check fails.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LEARNERS = int(os.environ.get("LOAD_LEARNERS", "200"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+HEARTBEAT = 5
+PASSWORD = "load learner passphrase long"
+DATABASE_URL = os.environ.get("LOAD_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/learnpm_load")
+LESSON = "capm-prep/projects-and-operations"
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.status: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self.fault_window = False
+        self.errors_outside_faults: list[str] = []
+
+    def record(self, name: str, status: int, seconds: float) -> None:
+        with self.lock:
+            self.latency[name].append(seconds * 1000)
+            self.status[name][status] += 1
+            if status >= 500 and not self.fault_window:
+                self.errors_outside_faults.append(f"{name} {status}")
+
+
+STATS = Stats()
+
+
+class Client:
+    """One learner's browser: a keep-alive connection to one server, a session cookie, a CSRF token."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = ""
+        self.token = ""
+
+    def request(self, name: str, method: str, path: str, body: bytes | None = None,
+                headers: dict | None = None) -> tuple[int, bytes]:
+        headers = dict(headers or {})
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        started = time.monotonic()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+            status = response.status
+            cookie = response.getheader("Set-Cookie")
+            if cookie:
+                self.cookie = cookie.split(";", 1)[0]
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            status, data = 599, b""  # connection dropped: a clean failure the client retries
+        STATS.record(name, status, time.monotonic() - started)
+        return status, data
+
+    def api(self, name: str, method: str, path: str, payload: dict | None = None) -> tuple[int, dict]:
+        status, data = self.request(name, method, path, json.dumps(payload or {}).encode(),
+                                    {"Content-Type": "application/json", "X-CSRFToken": self.token})
+        try:
+            return status, json.loads(data) if data else {}
+        except ValueError:
+            return status, {}
+
+    def log_in(self, email: str) -> None:
+        while True:
+            status, page = self.request("login_page", "GET", "/login")
+            token = re.search(rb'name="csrf-token" content="([^"]+)"', page)
+            if status == 200 and token:
+                break
+            time.sleep(1)
+        body = urllib.parse.urlencode({"email": email, "password": PASSWORD,
+                                       "csrf_token": token.group(1).decode()}).encode()
+        status, _ = self.request("login", "POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
+        status, page = self.request("catalog", "GET", "/")
+        self.token = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
+
+
+class Learner(threading.Thread):
+    def __init__(self, n: int, port: int, stop_at: float):
+        super().__init__(daemon=True)
+        self.n, self.port, self.stop_at = n, port, stop_at
+        self.acknowledged: dict[tuple[int, str], object] = {}
+        self.beats: list[float] = []
+        self.rng = random.Random(n)
+
+    def run(self) -> None:
+        client = Client(self.port)
+        client.log_in(f"load{self.n}@example.com")
+        attempt = None
+        while attempt is None and time.monotonic() < self.stop_at:
+            status, attempt = client.api("start_mock", "POST", "/api/v1/attempts", {"mode": "mock"})
+            attempt = attempt if status == 201 else None
+        singles = [q for q in attempt["questions"] if q["type"] == "single"] if attempt else []
+        next_beat = time.monotonic() + self.rng.random() * HEARTBEAT
+        while time.monotonic() < self.stop_at:
+            if time.monotonic() >= next_beat:
+                status, _ = client.api("heartbeat", "POST", "/api/v1/heartbeat",
+                                       {"lesson": LESSON, "tab": "load", "visible": True, "active": True})
+                if status == 200:
+                    self.beats.append(time.time())
+                next_beat += HEARTBEAT
+            elif singles:
+                question = self.rng.choice(singles)
+                answer = self.rng.choice(question["options"])["id"]
+                path = f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}"
+                for _retry in range(20):  # the page retries until the server acknowledges
+                    status, _ = client.api("answer_save", "PUT", path, {"answer": answer})
+                    if status == 200:
+                        self.acknowledged[(attempt["id"], question["id"])] = answer
+                        break
+                    if status in (409, 422):
+                        break
+                    time.sleep(0.5)
+                time.sleep(self.rng.uniform(1.0, 3.0))
+            else:
+                time.sleep(0.5)
+
+
+def sh(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(args, env=env, cwd=ROOT, check=check, capture_output=True, text=True)
+
+
+def prepare(env: dict) -> None:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    sh(str(BIN / "python"), "-m", "bench.prepare", str(LEARNERS), PASSWORD, "load", env=env)
+
+
+def start_server(port: int, env: dict) -> subprocess.Popen:
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
+                             "--log-level", "error", "wsgi:app"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/login")
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def workers_of(proc: subprocess.Popen) -> list[int]:
+    text = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text()
+    return [int(pid) for pid in text.split()]
+
+
+def faults(servers: list[subprocess.Popen]) -> list[str]:
+    """Kill one worker with SIGKILL at a third of the run, restart PostgreSQL at two thirds."""
+    log = []
+    if os.environ.get("LOAD_FAULTS", "1") == "0":
+        time.sleep(SECONDS)
+        return log
+    time.sleep(SECONDS / 3)
+    victim = workers_of(servers[0])[0]
+    os.kill(victim, signal.SIGKILL)
+    log.append(f"{time.strftime('%H:%M:%S')} killed worker {victim} with SIGKILL")
+    time.sleep(SECONDS / 3)
+    STATS.fault_window = True
+    cluster = sorted(os.listdir("/etc/postgresql"))[0]
+    sh("pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart")
+    log.append(f"{time.strftime('%H:%M:%S')} restarted PostgreSQL {cluster}")
+    time.sleep(3)
+    STATS.fault_window = False
+    return log
+
+
+def audit(learners: list[Learner], env: dict) -> list[str]:
+    import sqlalchemy as sa
+
+    failures = []
+    engine = sa.create_engine(DATABASE_URL)
+    with engine.connect() as conn:
+        stored = {(attempt_id, key): answer for attempt_id, key, answer in conn.execute(sa.text(
+            "SELECT i.attempt_id, i.question_key, a.answer FROM attempt_answers a "
+            "JOIN attempt_items i ON i.id = a.item_id"))}
+        lost = [(k, v) for learner in learners for k, v in learner.acknowledged.items() if stored.get(k) != v]
+        if lost:
+            failures.append(f"{len(lost)} acknowledged answers are not stored as acknowledged, e.g. {lost[:3]}")
+        credited = dict(conn.execute(sa.text(
+            "SELECT u.email, COALESCE(c.ledger_seconds, 0) + COALESCE(c.open_seconds, 0) FROM users u "
+            "LEFT JOIN engagement_clocks c ON c.user_id = u.id WHERE u.email LIKE 'load%'")).all())
+    engine.dispose()
+    for learner in learners:
+        if len(learner.beats) >= 2:
+            wall = learner.beats[-1] - learner.beats[0]
+            total = credited.get(f"load{learner.n}@example.com", 0)
+            if total > wall + 2 * HEARTBEAT:
+                failures.append(f"load{learner.n} credited {total} s for {wall:.0f} s of reading")
+    verify = sh(str(BIN / "learnpm"), "hours", "verify", env=env, check=False)
+    if verify.returncode:
+        failures.append("ledger chains do not verify: " + verify.stderr[:500])
+    if STATS.errors_outside_faults:
+        failures.append(f"{len(STATS.errors_outside_faults)} 5xx outside the fault windows: "
+                        f"{STATS.errors_outside_faults[:5]}")
+    return failures
+
+
+def report(elapsed: float) -> dict:
+    out = {}
+    for name, values in sorted(STATS.latency.items()):
+        values.sort()
+        out[name] = {"requests": len(values), "rps": round(len(values) / elapsed, 1),
+                     "p50_ms": round(statistics.median(values), 1),
+                     "p99_ms": round(values[min(len(values) - 1, int(len(values) * 0.99))], 1),
+                     "statuses": dict(sorted(STATS.status[name].items()))}
+        print(f"  {name:<12} {out[name]}")
+    return out
+
+
+def main() -> int:
+    env = dict(os.environ, DATABASE_URL=DATABASE_URL, SECRET_KEY="load-" + "k" * 40, LEARNPM_ENV="development",
+               LEARNPM_HEARTBEAT_SECONDS=str(HEARTBEAT), REDIS_URL="redis://127.0.0.1:6379/0",
+               LEARNPM_INSTANCE_PATH="/tmp/learnpm-load", LEARNPM_LOGIN_ADDRESS_LIMIT="100000 per minute")
+    print(f"preparing {LEARNERS} learners on {DATABASE_URL} ...")
+    prepare(env)
+    ports = [18101, 18102]
+    servers = [start_server(port, env) for port in ports]
+    try:
+        started = time.monotonic()
+        stop_at = started + SECONDS
+        learners = [Learner(n, ports[n % 2], stop_at) for n in range(LEARNERS)]
+        for learner in learners:
+            learner.start()
+        fault_log = faults(servers)
+        for learner in learners:
+            learner.join(timeout=SECONDS + 60)
+        elapsed = time.monotonic() - started
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"{LEARNERS} learners for {elapsed:.0f} s on two gunicorn instances (2 workers each), PostgreSQL, Redis")
+    for line in fault_log:
+        print("  fault:", line)
+    figures = report(elapsed)
+    failures = audit(learners, env)
+    result = {"learners": LEARNERS, "seconds": round(elapsed), "faults": fault_log, "calls": figures,
+              "failures": failures}
+    (ROOT / "load" / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    for failure in failures:
+        print("FAIL:", failure)
+    print("load test passed" if not failures else "load test FAILED")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
