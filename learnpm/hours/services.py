@@ -49,6 +49,18 @@ def find_lesson(ref: str) -> Lesson:
     return lesson
 
 
+def beat_target(ref: str):
+    """Return (id, duration_seconds) of the published lesson named "COURSE/LESSON", in one light query."""
+    course_slug, _, lesson_slug = ref.partition("/")
+    row = db.session.execute(select(Lesson.id, Lesson.duration_minutes).join(Course, Course.id == Lesson.course_id)
+                             .where(Course.slug == course_slug, Lesson.slug == lesson_slug,
+                                    Course.published.is_(True), Lesson.draft.is_(False),
+                                    Lesson.retired.is_(False))).first()
+    if row is None:
+        raise NotFound(f"No published lesson {ref!r}.")
+    return row.id, row.duration_minutes * 60
+
+
 def _clock(user_id: int) -> EngagementClock:
     clock = db.session.get(EngagementClock, user_id)
     if clock is None:
@@ -126,21 +138,22 @@ def _with_retries(work: Callable[[], object]):
 def heartbeat(user_id: int, lesson_ref: str, visible: bool, active: bool, now: datetime,
               settings: HoursSettings) -> BeatResult:
     """Accept a beat from a lesson page, credit what the rule allows, and commit."""
-    lesson = find_lesson(lesson_ref)
+    lesson_id, duration_seconds = beat_target(lesson_ref)
     key = ledger_key(settings.secret_key)
 
     def work() -> BeatResult:
         clock = _clock(user_id)
-        limits = Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, lesson.duration_seconds,
-                        _sealed_seconds(user_id, lesson.id))
-        decision = credit(_state(clock), Beat(lesson.id, visible, active, now), limits)
+        sealed_here = _sealed_seconds(user_id, lesson_id)
+        limits = Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, duration_seconds, sealed_here)
+        decision = credit(_state(clock), Beat(lesson_id, visible, active, now), limits)
         if decision.seal:
             _seal(clock, decision.seal, key)
+            if decision.seal.lesson_id == lesson_id:
+                sealed_here += decision.seal.seconds
         _store_state(clock, decision.state)
         db.session.flush()
-        open_here = clock.open_seconds if clock.open_lesson_id == lesson.id else 0
-        return BeatResult(decision.credited, _sealed_seconds(user_id, lesson.id) + open_here,
-                          clock.ledger_seconds + clock.open_seconds)
+        open_here = clock.open_seconds if clock.open_lesson_id == lesson_id else 0
+        return BeatResult(decision.credited, sealed_here + open_here, clock.ledger_seconds + clock.open_seconds)
 
     return _with_retries(work)
 

@@ -214,8 +214,10 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
     attempt = get_attempt(user, attempt_id, now)
     if attempt.status != "open":
         raise Conflict("The attempt is closed: its deadline passed or it was submitted.", {"status": "closed"})
-    item = db.session.scalar(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
-                                                       AttemptItem.question_key == question_key))
+    item = db.session.execute(
+        select(AttemptItem.id, AttemptItem.section, QuestionVersion.content)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.question_key == question_key)).first()
     if item is None:
         raise NotFound(f"Question {question_key!r} is not in this attempt.")
     if clock.section_locked(item.section, attempt.locked_section):
@@ -226,15 +228,15 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
             raise ValidationError("'flagged' must be true or false.", {"flagged": "boolean"})
         changes["flagged"] = flagged
     if answer is not KEEP:
-        content = item.version.content
-        changes["answer"] = None if answer is None else question_type(content["type"]).validate(answer, content)
+        changes["answer"] = None if answer is None else question_type(item.content["type"]).validate(
+            answer, item.content)
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(AttemptAnswer).values(item_id=item.id, attempt_id=attempt.id,
                                              answer=changes.get("answer"), flagged=changes.get("flagged", False),
                                              saved_at=now)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=[AttemptAnswer.item_id], set_={k: getattr(statement.excluded, k) for k in changes}))
-    saved = db.session.get(AttemptAnswer, item.id, populate_existing=True)
+    statement = statement.on_conflict_do_update(
+        index_elements=[AttemptAnswer.item_id], set_={k: getattr(statement.excluded, k) for k in changes})
+    saved = db.session.execute(statement.returning(AttemptAnswer.answer, AttemptAnswer.flagged)).one()
     return {"question": question_key, "answer": saved.answer, "flagged": saved.flagged}
 
 
