@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from flask.globals import _cv_app
@@ -175,3 +176,21 @@ def instructor(make_user) -> User:
 @pytest.fixture
 def admin(make_user) -> User:
     return make_user(email="boss@example.com", name="Ada Admin", role="admin")
+
+
+class FakeClock:
+    """An injectable clock (`LEARNPM_CLOCK`) that a test moves by hand."""
+
+    def __init__(self, start: datetime = datetime(2026, 11, 25, 9, 0, 0)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

@@ -15,8 +15,8 @@ from tests.conftest import csrf_from, log_in
 SETTINGS = {"provider_name": "Acme Training", "provider_number": "", "signatory_name": "Jane Doe",
             "signatory_title": "Head of Training"}
 
-# The shared fixtures of these tests: a fake clock, the test settings, and study time for a learner.
-clock, app_config, study = base.clock, base.app_config, base.study
+# The shared fixtures of these tests: the test settings and study time for a learner (the clock is shared).
+app_config, study = base.app_config, base.study
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import pytest
 from tests.certificates import test_issuance as base
 from tests.certificates.test_issuance import only_certificate
 
-# The shared fixtures of these tests: a fake clock, the test settings, and study time for a learner.
-clock, app_config, study = base.clock, base.app_config, base.study
+# The shared fixtures of these tests: the test settings and study time for a learner (the clock is shared).
+app_config, study = base.app_config, base.study
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from datetime import datetime, timedelta
 
 import pypdf
 import pytest
@@ -20,22 +19,6 @@ from learnpm.lessons.models import Course, Module
 from tests.conftest import csrf_from, log_in
 
 CODE = re.compile(r"LPM-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 25, 9, 0, 0)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Heartbeats and the hours ledger through the API, pages, exports and commands."""
 
-from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -9,22 +8,6 @@ from learnpm.extensions import db
 from learnpm.hours.models import EngagementClock, HoursEntry
 from learnpm.lessons.models import Lesson
 from tests.conftest import csrf_from
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 25, 9, 0, 0)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 @pytest.fixture

@@ -7,23 +7,12 @@ from sqlalchemy import select
 
 from learnpm.extensions import db
 from learnpm.quizzes.models import Attempt, AttemptAnswer, Question
-from tests.conftest import csrf_from
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 25, 10, 0, 0)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+from tests.conftest import FakeClock, csrf_from
 
 
 @pytest.fixture
 def clock():
-    return FakeClock()
+    return FakeClock(datetime(2026, 11, 25, 10, 0, 0))
 
 
 @pytest.fixture

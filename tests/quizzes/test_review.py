@@ -7,13 +7,9 @@ from sqlalchemy import select
 
 from learnpm.extensions import db
 from learnpm.quizzes.review import ReviewCard, record_answers, scheduler_for
-from tests.quizzes.test_attempts_api import FakeClock, right_answer
 from tests.quizzes.test_attempts_api import api as api  # noqa: F401  (a fixture)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
+from tests.quizzes.test_attempts_api import clock as clock  # noqa: F401  (a fixture)
+from tests.quizzes.test_attempts_api import right_answer
 
 
 @pytest.fixture
