@@ -192,19 +192,29 @@
   var announce = document.getElementById("timer-announce");
   var milestones = [30, 15, 10, 5, 1];
   var announced = {};
+  var lastLeft = null;
 
+  // The visible countdown (role="timer", not live) changes every second; screen readers hear only
+  // #timer-announce, once per milestone crossed while the page is open. Milestones already reached
+  // when the page loads are not spoken (a 5-minute quiz does not open with "5 minutes left", a reload
+  // does not repeat one), and a throttled background tab that skips past one still announces it.
   function tick() {
     if (!deadline || !timerEl) { return; }
     var left = Math.max(0, Math.round((deadline - (Date.now() + skew)) / 1000));
     var minutes = Math.floor(left / 60), seconds = left % 60;
     timerEl.textContent = (minutes >= 60 ? Math.floor(minutes / 60) + " h " + (minutes % 60) + " min"
       : minutes + ":" + (seconds < 10 ? "0" : "") + seconds);
+    var crossed = null;
     milestones.forEach(function (m) {
-      if (left <= m * 60 && left > m * 60 - 5 && !announced[m]) {
+      if (lastLeft !== null && lastLeft > m * 60 && left <= m * 60 && !announced[m]) {
         announced[m] = true;
-        announce.textContent = m + (m === 1 ? " minute" : " minutes") + " left.";
+        crossed = m;  // the smallest one crossed since the last tick wins
       }
     });
+    if (crossed !== null && left > 0) {
+      announce.textContent = crossed + (crossed === 1 ? " minute" : " minutes") + " left.";
+    }
+    lastLeft = left;
     if (left === 0) {
       say("Time is up. Your saved answers are being graded…");
       clearInterval(interval);
@@ -218,4 +228,12 @@
   var start = location.hash.indexOf("#q-") === 0 ? location.hash.slice(3) : null;
   if (location.hash === "#review") { show(null); }
   else { show(start && document.getElementById("q-" + start) ? start : questions[0].dataset.key); }
+
+  // Chromium resets focus to the body when a page reached by a form submission finishes loading, which
+  // would drop keyboard users at the top of the page: put it back on the shown question or review.
+  window.addEventListener("load", function () {
+    if (document.activeElement && document.activeElement !== document.body) { return; }
+    var shown = questions.filter(function (q) { return !q.hidden; })[0] || review;
+    shown.querySelector("h2").focus();
+  });
 })();
