@@ -188,23 +188,36 @@ def faults(servers: list[subprocess.Popen]) -> list[str]:
         return log
     time.sleep(SECONDS / 3)
     victim = workers_of(servers[0])[0]
+    STATS.fault_window = True  # the victim's in-flight requests drop: clean failures, retried
     os.kill(victim, signal.SIGKILL)
     log.append(f"{time.strftime('%H:%M:%S')} killed worker {victim} with SIGKILL")
-    time.sleep(SECONDS / 3)
+    time.sleep(2)
+    STATS.fault_window = False
+    time.sleep(SECONDS / 3 - 2)
     STATS.fault_window = True
     cluster = sorted(os.listdir("/etc/postgresql"))[0]
     sh("pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart")
-    log.append(f"{time.strftime('%H:%M:%S')} restarted PostgreSQL {cluster}")
+    wait_for_postgres()
+    log.append(f"{time.strftime('%H:%M:%S')} restarted PostgreSQL {cluster} (accepting connections again)")
     time.sleep(3)
     STATS.fault_window = False
     return log
+
+
+def wait_for_postgres() -> None:
+    for _ in range(120):
+        if sh("pg_isready", "-h", "127.0.0.1", "-q", check=False).returncode == 0:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("PostgreSQL did not come back")
 
 
 def audit(learners: list[Learner], env: dict) -> list[str]:
     import sqlalchemy as sa
 
     failures = []
-    engine = sa.create_engine(DATABASE_URL)
+    wait_for_postgres()
+    engine = sa.create_engine(DATABASE_URL, pool_pre_ping=True)
     with engine.connect() as conn:
         stored = {(attempt_id, key): answer for attempt_id, key, answer in conn.execute(sa.text(
             "SELECT i.attempt_id, i.question_key, a.answer FROM attempt_answers a "
