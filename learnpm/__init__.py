@@ -96,8 +96,9 @@ def _register_blueprints(app: Flask) -> None:
     from learnpm.lessons.authoring import bp as authoring_bp
     from learnpm.lessons.views import bp as lessons_bp
     from learnpm.quizzes.views import bp as quizzes_bp
+    from learnpm.reports.views import bp as reports_bp
 
-    for bp in (auth_bp, lessons_bp, authoring_bp, hours_bp, quizzes_bp, certificates_bp, admin_bp, api_bp):
+    for bp in (auth_bp, lessons_bp, authoring_bp, hours_bp, quizzes_bp, certificates_bp, admin_bp, api_bp, reports_bp):
         app.register_blueprint(bp)
 
 

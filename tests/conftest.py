@@ -104,6 +104,24 @@ def app(_schema, database_url, tmp_path, app_config):
 
 
 @pytest.fixture
+def another_app(_schema, database_url, tmp_path):
+    """Return a factory of extra app instances on the same database (another server); disposed after."""
+    made = []
+
+    def factory(**overrides):
+        extra = create_app(make_config(database_url, str(tmp_path / f"server{len(made)}"), **overrides))
+        extra.test_client_class = IsolatedClient
+        made.append(extra)
+        return extra
+
+    yield factory
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

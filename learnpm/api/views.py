@@ -45,7 +45,10 @@ class MalformedBody(DomainError):
 
 def json_body() -> dict:
     """Return the request's JSON object, or raise a 400 that says what is wrong with it."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON parser goes: not a body any client sends
+        data = None
     if not isinstance(data, dict):
         raise MalformedBody("The body must be a JSON object.")
     return data

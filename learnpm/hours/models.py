@@ -54,6 +54,8 @@ class HoursEntry(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "seq"),
         Index("ix_hours_entries_user_course", "user_id", "course_id"),
+        # Covers the cohort report's hours and last activity per learner of a course.
+        Index("ix_hours_entries_course_report", "course_id", "user_id", "seconds", "ended_at", "occurred_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

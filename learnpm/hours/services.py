@@ -40,6 +40,8 @@ class BeatResult:
 
 def find_lesson(ref: str) -> Lesson:
     """Return the published lesson named "COURSE/LESSON"."""
+    if "\x00" in ref:  # no slug has one, and PostgreSQL refuses NUL in text parameters
+        raise NotFound(f"No published lesson {ref!r}.")
     course_slug, _, lesson_slug = ref.partition("/")
     lesson = db.session.scalar(select(Lesson).join(Course).where(
         Course.slug == course_slug, Lesson.slug == lesson_slug, Course.published.is_(True),
@@ -51,6 +53,8 @@ def find_lesson(ref: str) -> Lesson:
 
 def beat_target(ref: str):
     """Return (id, duration_seconds) of the published lesson named "COURSE/LESSON", in one light query."""
+    if "\x00" in ref:  # no slug has one, and PostgreSQL refuses NUL in text parameters
+        raise NotFound(f"No published lesson {ref!r}.")
     course_slug, _, lesson_slug = ref.partition("/")
     row = db.session.execute(select(Lesson.id, Lesson.duration_minutes).join(Course, Course.id == Lesson.course_id)
                              .where(Course.slug == course_slug, Lesson.slug == lesson_slug,

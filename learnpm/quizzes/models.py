@@ -60,7 +60,12 @@ class QuestionVersion(db.Model):
 
 class Attempt(db.Model):
     __tablename__ = "attempts"
-    __table_args__ = (Index("ix_attempts_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_attempts_user_created", "user_id", "created_at"),
+        # Covers the cohort report's per-learner aggregates (activity, best mock, passed checks).
+        Index("ix_attempts_report", "user_id", "program_id", "course_id", "mode", "status", "passed", "lesson_id",
+              "score_percent", "created_at", "closed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

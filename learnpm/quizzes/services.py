@@ -31,6 +31,7 @@ from learnpm.quizzes.types import question_type
 MODES = ("check", "practice", "custom", "final", "mock", "review")
 TIME_LIMIT_RANGE = (10, 12 * 3600)
 COUNT_RANGE = (1, 200)
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def _course(slug: str | None, required: bool) -> Course | None:
         if len(courses) == 1:
             return courses[0]
         raise ValidationError("Name the course.", {"course": "required"})
-    course = db.session.scalar(select(Course).where(Course.slug == slug, Course.published.is_(True)))
+    course = None if "\x00" in slug else db.session.scalar(  # PostgreSQL refuses NUL in text parameters
+        select(Course).where(Course.slug == slug, Course.published.is_(True)))
     if course is None:
         raise NotFound(f"No course {slug!r}.")
     return course
@@ -192,6 +194,8 @@ def start_attempt(user, request: StartRequest, now: datetime) -> Attempt:
 
 def get_attempt(user, attempt_id: int, now: datetime) -> Attempt:
     """Return the user's own attempt, closing it first if its deadline has passed."""
+    if not 0 < attempt_id <= MAX_ID:  # the URL takes any digits; the database's integers are 32-bit
+        raise NotFound("No such attempt.")
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != user.id:
         raise NotFound("No such attempt.")
@@ -214,7 +218,7 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
     attempt = get_attempt(user, attempt_id, now)
     if attempt.status != "open":
         raise Conflict("The attempt is closed: its deadline passed or it was submitted.", {"status": "closed"})
-    item = db.session.execute(
+    item = None if "\x00" in question_key else db.session.execute(  # PostgreSQL refuses NUL in text parameters
         select(AttemptItem.id, AttemptItem.section, QuestionVersion.content)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
         .where(AttemptItem.attempt_id == attempt.id, AttemptItem.question_key == question_key)).first()

@@ -51,33 +51,22 @@ def _redis_up() -> bool:
         return s.connect_ex(("127.0.0.1", 6379)) == 0
 
 
-def test_two_servers_sharing_redis_share_the_login_limit(_schema, database_url, tmp_path, learner):
+def test_two_servers_sharing_redis_share_the_login_limit(another_app, learner):
     if not _redis_up():
         pytest.fail("Redis is not running on 127.0.0.1:6379 (CI machines start it)")
     import uuid
 
-    from learnpm import create_app
-    from tests.conftest import IsolatedClient, make_config
-
     prefix = f"test-{uuid.uuid4().hex}"
-    apps = [create_app(make_config(database_url, str(tmp_path / str(n)), RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
-                                   RATELIMIT_KEY_PREFIX=prefix)) for n in range(2)]
-    clients = []
-    for app in apps:
-        app.test_client_class = IsolatedClient
-        clients.append(app.test_client())
+    clients = [another_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0", RATELIMIT_KEY_PREFIX=prefix).test_client()
+               for _ in range(2)]
     for attempt in range(10):
         assert log_in(clients[attempt % 2], learner.email, "wrong password attempt").status_code == 422
     assert log_in(clients[0], learner.email, "wrong password attempt").status_code == 429
     assert log_in(clients[1], learner.email, "wrong password attempt").status_code == 429
 
 
-def test_an_unreachable_redis_falls_back_to_memory_instead_of_failing(_schema, database_url, tmp_path, learner):
-    from learnpm import create_app
-    from tests.conftest import IsolatedClient, make_config
-
-    app = create_app(make_config(database_url, str(tmp_path), RATELIMIT_STORAGE_URI="redis://127.0.0.1:6399/0"))
-    app.test_client_class = IsolatedClient
+def test_an_unreachable_redis_falls_back_to_memory_instead_of_failing(another_app, learner):
+    app = another_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6399/0")
     client = app.test_client()
     statuses = [log_in(client, learner.email, "wrong password attempt").status_code for _ in range(11)]
     assert statuses[:10] == [422] * 10 and statuses[10] == 429

@@ -207,8 +207,8 @@ def test_the_break_locks_the_first_section_and_extends_the_deadline(api):
 def test_no_break_once_the_second_section_is_answered_or_outside_a_mock(api):
     attempt = api.start(mode="mock")
     second = next(q for q in attempt["questions"] if q["section"] == 2)
-    api.put(f"/attempts/{attempt['id']}/answers/{second['id']}", {"answer": second["options"][0]["id"]
-                                                                   if second["options"] else "text"})
+    saved = api.put(f"/attempts/{attempt['id']}/answers/{second['id']}", {"answer": right_answer(second["id"])})
+    assert saved.status_code == 200
     assert api.post(f"/attempts/{attempt['id']}/break").status_code == 409
     practice = api.start(mode="practice", domain="alpha", count=2)
     assert api.post(f"/attempts/{practice['id']}/break").status_code == 409

@@ -1,0 +1,188 @@
+"""The instructor's cohort of a course: one row per learner, built from GROUP BY subqueries joined together.
+
+The cohort is the learners with activity in the course: ledger rows (or an open reading record) on its
+lessons, or attempts in it (its knowledge checks and final assessment, and course-less quizzes and mock
+exams on its program). A page is two statements whatever the cohort's size: one joins the per-learner
+aggregates, filters, sorts and cuts the page (with the total as a window count); the other computes the
+readiness window for the learners on the page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import DateTime, Select, cast, func, literal, or_, select, type_coerce
+
+from learnpm.auth.models import Role, User
+from learnpm.extensions import db
+from learnpm.hours.models import EngagementClock, HoursEntry
+from learnpm.lessons.models import Course, Lesson
+from learnpm.quizzes.models import Attempt
+from learnpm.reports import queries
+from learnpm.reports.readiness import Readiness
+
+PER_PAGE = 50
+INACTIVE_DAYS = 14
+SORTS = ("name", "email", "hours", "lessons", "last_active", "best_mock", "readiness")
+SEARCH_MAX = 100
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    search: str = ""
+    below_target: bool = False
+    inactive: bool = False
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+
+    def args(self, **changes) -> dict:
+        """Return the query-string arguments of this filter (with `changes`), defaults left out."""
+        f = replace(self, **changes)
+        args = {"q": f.search, "below_target": "1" if f.below_target else "", "inactive": "1" if f.inactive else "",
+                "sort": f.sort if f.sort != "name" else "", "dir": "desc" if f.descending else "",
+                "page": f.page if f.page != 1 else ""}
+        return {k: v for k, v in args.items() if v}
+
+
+def parse_filter(args) -> CohortFilter:
+    """Build a filter from query-string arguments, ignoring what is unknown or malformed."""
+    page = args.get("page", "1")
+    sort = args.get("sort", "name")
+    return CohortFilter(search=" ".join(args.get("q", "").split())[:SEARCH_MAX],
+                        below_target=args.get("below_target") == "1", inactive=args.get("inactive") == "1",
+                        sort=sort if sort in SORTS else "name", descending=args.get("dir") == "desc",
+                        page=int(page) if page.isdigit() and len(page) < 7 and int(page) > 0 else 1)
+
+
+@dataclass
+class CohortRow:
+    user_id: int
+    name: str
+    email: str
+    hours_seconds: int
+    lessons_done: int
+    last_active: datetime | None
+    best_mock: float | None
+    readiness: Readiness | None = None
+
+
+@dataclass
+class CohortPage:
+    course: Course
+    filters: CohortFilter
+    rows: list[CohortRow]
+    total: int
+    pages: int
+    lessons_total: int
+    target_seconds: int
+
+
+def _entry_time():
+    """When a ledger entry happened: the end of its reading session, else the day of the live session."""
+    day = HoursEntry.occurred_on
+    as_time = type_coerce(day, DateTime) if db.engine.dialect.name == "sqlite" else cast(day, DateTime)
+    return func.coalesce(HoursEntry.ended_at, as_time)
+
+
+def _activity(course: Course) -> Select:
+    """Select (user_id, seconds, at) per learner and source: ledger entries, the open reading record, attempts."""
+    open_lesson = Lesson.__table__.alias("open_lesson")
+    return (
+        select(HoursEntry.user_id.label("user_id"), func.sum(HoursEntry.seconds).label("seconds"),
+               func.max(_entry_time()).label("at"))
+        .where(HoursEntry.course_id == course.id).group_by(HoursEntry.user_id)
+        .union_all(
+            select(EngagementClock.user_id, EngagementClock.open_seconds, EngagementClock.open_last_credit_at)
+            .join(open_lesson, open_lesson.c.id == EngagementClock.open_lesson_id)
+            .where(open_lesson.c.course_id == course.id, EngagementClock.open_seconds > 0),
+            select(Attempt.user_id, literal(0), func.max(func.coalesce(Attempt.closed_at, Attempt.created_at)))
+            .where(queries.in_course(course)).group_by(Attempt.user_id)))
+
+
+def _base(course: Course, filters: CohortFilter, now: datetime, share: float, with_readiness: bool) -> Select:
+    activity = _activity(course).subquery("activity")
+    per_user = (select(activity.c.user_id, func.coalesce(func.sum(activity.c.seconds), 0).label("seconds"),
+                       func.max(activity.c.at).label("last_active"))
+                .group_by(activity.c.user_id).subquery("per_user"))
+    done = queries.completed_lessons_query(course, share).subquery("done")
+    best = (select(Attempt.user_id, func.max(Attempt.score_percent).label("best"))
+            .where(queries.in_course(course), Attempt.mode == "mock", Attempt.status == "closed")
+            .group_by(Attempt.user_id).subquery("best"))
+    columns = [User.id, User.name, User.email, per_user.c.seconds, func.coalesce(done.c.done, 0).label("done"),
+               per_user.c.last_active, best.c.best]
+    query = (select(*columns).join(per_user, per_user.c.user_id == User.id)
+             .outerjoin(done, done.c.user_id == User.id).outerjoin(best, best.c.user_id == User.id)
+             .where(User.role == Role.LEARNER.value))
+    if with_readiness:
+        ready = queries.readiness_percent_query(course.program.rules, course.program_id, now).subquery("ready")
+        query = query.add_columns(ready.c.readiness).outerjoin(ready, ready.c.user_id == User.id)
+    if filters.search:
+        pattern = "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")))
+    if filters.below_target:
+        query = query.where(per_user.c.seconds < course.program.rules.target_seconds)
+    if filters.inactive:
+        query = query.where(per_user.c.last_active < now - timedelta(days=INACTIVE_DAYS))
+    sort_column = {"name": func.lower(User.name), "email": User.email_normalized, "hours": per_user.c.seconds,
+                   "lessons": func.coalesce(done.c.done, 0), "last_active": per_user.c.last_active,
+                   "best_mock": best.c.best}.get(filters.sort)
+    if filters.sort == "readiness" and with_readiness:
+        sort_column = ready.c.readiness
+    sort_column = sort_column if sort_column is not None else func.lower(User.name)
+    ordered = sort_column.desc() if filters.descending else sort_column.asc()
+    return query.order_by(sort_column.is_(None), ordered, User.id)  # learners without a value go last
+
+
+def _row(values) -> CohortRow:
+    user_id, name, email, seconds, done, last_active, best = values[:7]
+    return CohortRow(user_id, name, email, int(seconds or 0), int(done or 0), last_active,
+                     float(best) if best is not None else None)
+
+
+def _attach_readiness(course: Course, rows: list[CohortRow], now: datetime, everyone: bool) -> None:
+    """Run the readiness model for `rows` from one windowed aggregate query."""
+    rules = course.program.rules
+    ids = None if everyone else [r.user_id for r in rows]
+    if not rows:
+        return
+    counts = queries.recent_domain_counts(course.program_id, rules.domain_keys(), now, ids)
+    for row in rows:
+        row.readiness = queries.readiness_from_counts(counts.get(row.user_id, {}), rules, now)
+
+
+def cohort_page(course: Course, filters: CohortFilter, now: datetime, share: float) -> CohortPage:
+    """Return one page (PER_PAGE learners) of the cohort, filtered and sorted."""
+    query = _base(course, filters, now, share, with_readiness=filters.sort == "readiness")
+    page = filters.page
+    result = db.session.execute(query.add_columns(func.count().over().label("total"))
+                                .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    if result:
+        total = result[0][-1]
+    else:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = [_row(values) for values in result]
+    _attach_readiness(course, rows, now, everyone=False)
+    return CohortPage(course, filters, rows, total, max(1, math.ceil(total / PER_PAGE)), queries.lesson_total(course),
+                      course.program.rules.target_seconds)
+
+
+def cohort_all(course: Course, filters: CohortFilter, now: datetime, share: float) -> CohortPage:
+    """Return every learner of the cohort that the filters keep, in order (for CSV)."""
+    query = _base(course, filters, now, share, with_readiness=filters.sort == "readiness")
+    rows = [_row(values) for values in db.session.execute(query)]
+    _attach_readiness(course, rows, now, everyone=True)
+    return CohortPage(course, filters, rows, len(rows), 1, queries.lesson_total(course),
+                      course.program.rules.target_seconds)
+
+
+def in_cohort(course: Course, user_id: int) -> User | None:
+    """Return the learner if they have activity in the course, else None."""
+    activity = _activity(course).subquery("activity")
+    member = db.session.scalar(select(activity.c.user_id).where(activity.c.user_id == user_id).limit(1))
+    if member is None:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.role == Role.LEARNER.value else None
