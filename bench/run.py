@@ -215,11 +215,16 @@ def main() -> None:
             results["postgresql"] = measure_app(pg_url, baseline_rps, Path(tmp))
     results["rss_mb"] = results.pop("rss_mb")
 
+    from bench.cohort import cohort_report_ms
     from bench.timings import certificate_pdf_ms, grade_mock_ms
 
     results["grade_mock_ms"] = grade_mock_ms()
     results["certificate_pdf_ms"] = certificate_pdf_ms()
-    print(f"  grade_mock_ms {results['grade_mock_ms']}  certificate_pdf_ms {results['certificate_pdf_ms']}")
+    results["cohort_report_ms"] = cohort_report_ms()
+    if pg_url:
+        results["postgresql"]["cohort_report_ms"] = cohort_report_ms(pg_url)
+    print(f"  grade_mock_ms {results['grade_mock_ms']}  certificate_pdf_ms {results['certificate_pdf_ms']}  "
+          f"cohort_report_ms {results['cohort_report_ms']}")
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {out}")
