@@ -103,6 +103,7 @@ def _activity(course: Course) -> Select:
 
 
 def _base(course: Course, filters: CohortFilter, now: datetime, share: float, with_readiness: bool) -> Select:
+    """Join the per-learner aggregates (readiness too when sorting by it), filter and order them."""
     activity = _activity(course).subquery("activity")
     per_user = (select(activity.c.user_id, func.coalesce(func.sum(activity.c.seconds), 0).label("seconds"),
                        func.max(activity.c.at).label("last_active"))
