@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -12,22 +12,12 @@ from learnpm.extensions import db
 from learnpm.quizzes import services
 from learnpm.quizzes.models import AttemptItem, QuestionVersion
 from learnpm.quizzes.types import question_type
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 25, 10, 0, 0)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+from tests.conftest import FakeClock
 
 
 @pytest.fixture
 def clock():
-    return FakeClock()
+    return FakeClock(datetime(2026, 11, 25, 10, 0, 0))
 
 
 @pytest.fixture
