@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from learnpm import config as settings
 from learnpm.extensions import csrf, db, limiter, login_manager, migrate
+from learnpm.resilience import LearnpmFlask, register_retry
 
 
 @event.listens_for(Engine, "connect")
@@ -30,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app from the environment, overridden by `config` (tests pass theirs)."""
     config = config or {}
     instance_path = config.get("LEARNPM_INSTANCE_PATH") or os.environ.get("LEARNPM_INSTANCE_PATH")
-    app = Flask(__name__, instance_path=instance_path or None, instance_relative_config=True)
+    app = LearnpmFlask(__name__, instance_path=instance_path or None, instance_relative_config=True)
     app.config.update(settings.DEFAULTS)
     app.config.update(settings.from_environment(app.instance_path, have_key="SECRET_KEY" in config))
     app.config.update(config)
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_filters(app)
     register_error_handlers(app)
+    register_retry(app)
     register_security_headers(app)
     return app
 

@@ -74,6 +74,7 @@ def from_environment(instance_path: str, have_key: bool = False) -> dict:
         "LEARNPM_DAILY_CEILING_MINUTES": _int("LEARNPM_DAILY_CEILING_MINUTES", 480),
         "LEARNPM_COMPLETION_SHARE": _float("LEARNPM_COMPLETION_SHARE", 0.8),
         "LEARNPM_TRUSTED_PROXIES": _int("LEARNPM_TRUSTED_PROXIES", 0),
+        "LEARNPM_DB_RETRY_SECONDS": _float("LEARNPM_DB_RETRY_SECONDS", 15.0),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_SECURE": secure_cookies,

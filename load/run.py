@@ -1,11 +1,12 @@
 """`make load`: a cohort on two app instances over one PostgreSQL, with faults, then a database audit.
 
-200 simulated learners log in, read a lesson (heartbeats) and take a mock exam (answer saves),
-spread over two gunicorn instances, for LOAD_SECONDS (default 60). Midway one worker is killed
-with SIGKILL, later PostgreSQL is restarted. Clients retry what was not acknowledged, as the
-pages' scripts do. Afterwards the database is checked: every acknowledged answer is stored as
-acknowledged, every ledger chain verifies, nobody was credited more than wall-clock time, and no
-5xx happened outside the fault windows. Exit 1 when a check fails.
+200 simulated learners arrive over LOAD_RAMP seconds (default 20: a class logging in at the start of
+the hour), log in, read a lesson (heartbeats) and take a mock exam (answer saves), spread over two
+gunicorn instances, for LOAD_SECONDS in all (default 75). At 40 % of the run one worker is killed with
+SIGKILL; at 65 % PostgreSQL is restarted. Clients retry what was not acknowledged, as the pages'
+scripts do. Afterwards the database is checked: every acknowledged answer is stored as acknowledged,
+every ledger chain verifies, nobody was credited more than wall-clock time, not one response was a
+5xx, and connections dropped only when the worker was killed. Exit 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LEARNERS = int(os.environ.get("LOAD_LEARNERS", "200"))
-SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "75"))
+RAMP = float(os.environ.get("LOAD_RAMP", "20"))
 HEARTBEAT = 5
 PASSWORD = "load learner passphrase long"
 DATABASE_URL = os.environ.get("LOAD_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/learnpm_load")
@@ -40,17 +42,21 @@ class Stats:
         self.lock = threading.Lock()
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.status: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        self.fault_window = False
-        self.errors_outside_faults: list[str] = []
+        self.kill_window = False
+        self.server_errors: list[str] = []     # 5xx responses: none allowed
+        self.dropped: list[str] = []           # connections cut outside the killed worker's window
 
     def record(self, name: str, status: int, seconds: float) -> None:
         with self.lock:
             self.latency[name].append(seconds * 1000)
             self.status[name][status] += 1
-            if status >= 500 and not self.fault_window:
-                self.errors_outside_faults.append(f"{name} {status}")
+            if status == DROPPED and not self.kill_window:
+                self.dropped.append(name)
+            elif status >= 500 and status != DROPPED:
+                self.server_errors.append(f"{name} {status}")
 
 
+DROPPED = 599  # no HTTP response: the connection was cut (the killed worker's requests)
 STATS = Stats()
 
 
@@ -80,7 +86,7 @@ class Client:
         except (OSError, http.client.HTTPException):
             self.conn.close()
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            status, data = 599, b""  # connection dropped: a clean failure the client retries
+            status, data = DROPPED, b""  # a clean failure the client retries
         STATS.record(name, status, time.monotonic() - started)
         return status, data
 
@@ -92,35 +98,45 @@ class Client:
         except ValueError:
             return status, {}
 
-    def log_in(self, email: str) -> None:
+    def page_token(self, name: str, path: str) -> str:
+        """GET a page until it answers, and return its CSRF token."""
         while True:
-            status, page = self.request("login_page", "GET", "/login")
+            status, page = self.request(name, "GET", path)
             token = re.search(rb'name="csrf-token" content="([^"]+)"', page)
             if status == 200 and token:
+                return token.group(1).decode()
+            time.sleep(1)
+
+    def log_in(self, email: str) -> None:
+        """Log in as a browser does, again until the server says yes (a dropped request is retried)."""
+        while True:
+            self.cookie = ""
+            token = self.page_token("login_page", "/login")
+            body = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()
+            status, _ = self.request("login", "POST", "/login", body,
+                                     {"Content-Type": "application/x-www-form-urlencoded"})
+            if status == 302:
                 break
             time.sleep(1)
-        body = urllib.parse.urlencode({"email": email, "password": PASSWORD,
-                                       "csrf_token": token.group(1).decode()}).encode()
-        status, _ = self.request("login", "POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
-        status, page = self.request("catalog", "GET", "/")
-        self.token = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
+        self.token = self.page_token("catalog", "/")
 
 
 class Learner(threading.Thread):
-    def __init__(self, n: int, port: int, stop_at: float):
+    def __init__(self, n: int, port: int, start_at: float, stop_at: float):
         super().__init__(daemon=True)
-        self.n, self.port, self.stop_at = n, port, stop_at
+        self.n, self.port, self.start_at, self.stop_at = n, port, start_at, stop_at
         self.acknowledged: dict[tuple[int, str], object] = {}
         self.beats: list[float] = []
         self.rng = random.Random(n)
 
     def run(self) -> None:
+        time.sleep(max(0.0, self.start_at - time.monotonic()))
         client = Client(self.port)
         client.log_in(f"load{self.n}@example.com")
         attempt = None
         while attempt is None and time.monotonic() < self.stop_at:
             status, attempt = client.api("start_mock", "POST", "/api/v1/attempts", {"mode": "mock"})
-            attempt = attempt if status == 201 else None
+            attempt = attempt if status == 201 else time.sleep(1)
         singles = [q for q in attempt["questions"] if q["type"] == "single"] if attempt else []
         next_beat = time.monotonic() + self.rng.random() * HEARTBEAT
         while time.monotonic() < self.stop_at:
@@ -181,26 +197,27 @@ def workers_of(proc: subprocess.Popen) -> list[int]:
 
 
 def faults(servers: list[subprocess.Popen]) -> list[str]:
-    """Kill one worker with SIGKILL at a third of the run, restart PostgreSQL at two thirds."""
+    """Kill one worker with SIGKILL at 40 % of the run, restart PostgreSQL at 65 %."""
     log = []
+    started = time.monotonic()
     if os.environ.get("LOAD_FAULTS", "1") == "0":
         time.sleep(SECONDS)
         return log
-    time.sleep(SECONDS / 3)
+    time.sleep(SECONDS * 0.40)
     victim = workers_of(servers[0])[0]
-    STATS.fault_window = True  # the victim's in-flight requests drop: clean failures, retried
+    STATS.kill_window = True  # the victim's in-flight requests drop: clean failures, retried
     os.kill(victim, signal.SIGKILL)
-    log.append(f"{time.strftime('%H:%M:%S')} killed worker {victim} with SIGKILL")
+    log.append(f"{time.monotonic() - started:.0f} s: killed worker {victim} of instance 1 with SIGKILL")
     time.sleep(2)
-    STATS.fault_window = False
-    time.sleep(SECONDS / 3 - 2)
-    STATS.fault_window = True
+    STATS.kill_window = False
+    time.sleep(max(0.0, started + SECONDS * 0.65 - time.monotonic()))
     cluster = sorted(os.listdir("/etc/postgresql"))[0]
+    down = time.monotonic()
     sh("pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart")
     wait_for_postgres()
-    log.append(f"{time.strftime('%H:%M:%S')} restarted PostgreSQL {cluster} (accepting connections again)")
-    time.sleep(3)
-    STATS.fault_window = False
+    log.append(f"{down - started:.0f} s: restarted PostgreSQL {cluster}; accepting connections again after "
+               f"{time.monotonic() - down:.1f} s")
+    time.sleep(max(0.0, started + SECONDS - time.monotonic()))
     return log
 
 
@@ -238,9 +255,12 @@ def audit(learners: list[Learner], env: dict) -> list[str]:
     verify = sh(str(BIN / "learnpm"), "hours", "verify", env=env, check=False)
     if verify.returncode:
         failures.append("ledger chains do not verify: " + verify.stderr[:500])
-    if STATS.errors_outside_faults:
-        failures.append(f"{len(STATS.errors_outside_faults)} 5xx outside the fault windows: "
-                        f"{STATS.errors_outside_faults[:5]}")
+    if STATS.server_errors:
+        failures.append(f"{len(STATS.server_errors)} 5xx responses: {STATS.server_errors[:5]}")
+    if STATS.dropped:
+        failures.append(f"{len(STATS.dropped)} connections dropped outside the killed worker's window")
+    if sum(1 for learner in learners if learner.acknowledged) < len(learners) * 0.9:
+        failures.append("fewer than 90 % of the learners got an answer saved: the cohort did not really run")
     return failures
 
 
@@ -267,7 +287,7 @@ def main() -> int:
     try:
         started = time.monotonic()
         stop_at = started + SECONDS
-        learners = [Learner(n, ports[n % 2], stop_at) for n in range(LEARNERS)]
+        learners = [Learner(n, ports[n % 2], started + RAMP * n / LEARNERS, stop_at) for n in range(LEARNERS)]
         for learner in learners:
             learner.start()
         fault_log = faults(servers)

@@ -19,12 +19,17 @@ class Program(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    definition: Mapped[dict] = mapped_column(JSON)
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)  # loaded when read, not with every course
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @property
     def rules(self) -> ProgramDefinition:
-        return program_from_dict(self.definition)
+        """The parsed definition, parsed once per loaded definition (the importer assigns a new dict)."""
+        definition = self.definition
+        cached = getattr(self, "_rules", None)
+        if cached is None or cached[0] is not definition:
+            cached = self._rules = (definition, program_from_dict(definition))
+        return cached[1]
 
 
 class Course(db.Model):

@@ -42,7 +42,7 @@ class Question(db.Model):
     version: Mapped[int] = mapped_column(default=1)  # the current version's number
     content_hash: Mapped[str] = mapped_column(String(64))
 
-    lesson = relationship("Lesson", lazy="joined")
+    lesson = relationship("Lesson")  # loaded when shown: drawing a quiz reads hundreds of questions
 
 
 class QuestionVersion(db.Model):

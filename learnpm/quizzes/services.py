@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -181,12 +181,11 @@ def start_attempt(user, request: StartRequest, now: datetime) -> Attempt:
                       deadline=clock.deadline_for(now, limit, factor), break_minutes=break_minutes)
     db.session.add(attempt)
     db.session.flush()
-    for position, d in enumerate(draws, start=1):
-        question, version = by_key[d.key]
-        db.session.add(AttemptItem(attempt_id=attempt.id, position=position, section=d.section,
-                                   question_id=question.id, question_key=d.key, version_id=version.id,
-                                   domain=d.domain, scored=d.scored, option_order=d.option_order,
-                                   choice_order=d.choice_order))
+    db.session.execute(insert(AttemptItem), [  # one executemany, not an INSERT per item
+        dict(attempt_id=attempt.id, position=position, section=d.section, question_id=by_key[d.key][0].id,
+             question_key=d.key, version_id=by_key[d.key][1].id, domain=d.domain, scored=d.scored,
+             option_order=list(d.option_order), choice_order=list(d.choice_order))
+        for position, d in enumerate(draws, start=1)])
     audit.record(user, "attempt.start", f"attempt:{attempt.id}", mode=request.mode, questions=len(draws))
     db.session.flush()
     return attempt

@@ -1,0 +1,78 @@
+"""Requests ride out a database restart: a request that could not reach the database is run again.
+
+When PostgreSQL restarts (or a pooled connection was cut), the first statement of a request fails with
+an OperationalError. If the request has not started a commit yet, nothing it did was stored, so running
+it again from the start is safe: the app waits a little (backing off) and retries, for up to
+LEARNPM_DB_RETRY_SECONDS. A request that failed during or after a commit is never run again (its
+outcome is unknown); it, and one that runs out of time, answers 503 with Retry-After, which the pages'
+scripts retry. The pool's pre-ping replaces dead connections on the next checkout.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from learnpm.extensions import db, login_manager
+
+FIRST_DELAY = 0.1     # seconds before the first retry; doubles up to MAX_DELAY
+MAX_DELAY = 1.0
+
+
+class _RunAgain(Exception):
+    """Raised by the error handler to send the request round again."""
+
+
+def is_connection_error(exc: Exception) -> bool:
+    """True for errors that mean the database could not be reached, not that the statement was wrong."""
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+@event.listens_for(Session, "before_commit")
+def _note_commit(_session) -> None:
+    if has_app_context():  # not for sessions outside the app (scripts)
+        g.learnpm_committing = True
+
+
+class LearnpmFlask(Flask):
+    """Flask, whose requests are retried when the database could not be reached before any commit."""
+
+    def full_dispatch_request(self):
+        started = time.monotonic()
+        delay = FIRST_DELAY
+        while True:
+            g.learnpm_committing = False
+            g.learnpm_retry_until = started + self.config["LEARNPM_DB_RETRY_SECONDS"]
+            try:
+                return super().full_dispatch_request()
+            except _RunAgain:
+                db.session.rollback()
+                db.session.remove()
+                g.pop("_login_user", None)  # flask-login loads the user again on the next round
+                self.logger.warning("database unreachable: retrying the request in %.1f s", delay)
+                time.sleep(delay)
+                delay = min(MAX_DELAY, delay * 2)
+
+
+def register_retry(app: Flask) -> None:
+    """Turn a connection error into a retry while time is left, else into a clean 503."""
+    from learnpm.errors import error_response
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        if not is_connection_error(exc):
+            app.logger.exception("Database error")
+            return error_response(500, "server_error", "Something went wrong on our side. Please try again.")
+        if not g.get("learnpm_committing") and time.monotonic() < g.get("learnpm_retry_until", 0):
+            raise _RunAgain() from exc
+        app.logger.warning("database unreachable, answering 503: %s", exc.__class__.__name__)
+        g._login_user = login_manager.anonymous_user()  # the error page must not ask the database who is in
+        response, status = error_response(503, "unavailable",
+                                          "The database is briefly unavailable. Nothing was lost: try again.")
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = "1"
+        return response

@@ -1,0 +1,104 @@
+"""A request that cannot reach the database is retried, or fails cleanly with 503; nothing is half-saved."""
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from learnpm.extensions import db
+from learnpm.quizzes.models import AttemptAnswer
+from tests.conftest import csrf_from
+
+
+@pytest.fixture
+def app_config():
+    return {"LEARNPM_DB_RETRY_SECONDS": 1.0}
+
+
+class Outage:
+    """Make the database unreachable: the next `statements` statements (or `on` ones only) fail."""
+
+    def __init__(self):
+        self.left, self.only, self.failed = 0, None, 0
+        event.listen(db.engine, "before_cursor_execute", self._maybe_fail)
+
+    def __call__(self, statements: int, only: str | None = None) -> "Outage":
+        self.left, self.only = statements, only
+        return self
+
+    def _maybe_fail(self, _conn, _cursor, statement, *_args):
+        if self.left and (self.only is None or statement.lstrip().upper().startswith(self.only)):
+            self.left -= 1
+            self.failed += 1
+            raise OperationalError(statement, {}, Exception("server closed the connection unexpectedly"))
+
+    def close(self):
+        event.remove(db.engine, "before_cursor_execute", self._maybe_fail)
+
+
+@pytest.fixture
+def outage(app):
+    broken = Outage()
+    yield broken
+    broken.close()
+
+
+@pytest.fixture
+def attempt(client, quiz_imported, learner, login):
+    login(learner)
+    token = csrf_from(client)
+    started = client.post("/api/v1/attempts", json={"mode": "custom", "count": 5}, headers={"X-CSRFToken": token})
+    assert started.status_code == 201
+    return started.get_json(), token
+
+
+def _save(client, attempt, token, option=0):
+    question = next(q for q in attempt["questions"] if q["type"] == "single")
+    return client.put(f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}",
+                      json={"answer": question["options"][option]["id"]}, headers={"X-CSRFToken": token})
+
+
+def test_a_brief_outage_is_ridden_out_and_the_answer_is_stored(client, attempt, outage):
+    body, token = attempt
+    outage(3)  # three statements in a row fail, the fourth round goes through
+    response = _save(client, body, token)
+    assert response.status_code == 200, response.get_json()
+    assert outage.failed == 3
+    assert db.session.scalar(select(AttemptAnswer.answer).where(AttemptAnswer.attempt_id == body["id"]))
+
+
+def test_pages_ride_out_an_outage_too(client, attempt, outage):
+    outage(2)
+    response = client.get("/hours")
+    assert response.status_code == 200 and outage.failed == 2
+
+
+def test_a_long_outage_answers_503_with_retry_after_and_keeps_what_was_saved(client, attempt, outage):
+    body, token = attempt
+    assert _save(client, body, token, option=0).status_code == 200
+    outage(10_000)
+    response = _save(client, body, token, option=1)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"] == "unavailable"
+    page = client.get("/hours")
+    assert page.status_code == 503 and "briefly unavailable" in page.get_data(as_text=True)
+    outage(0)
+    answers = client.get(f"/api/v1/attempts/{body['id']}").get_json()["answers"]
+    question = next(q for q in body["questions"] if q["type"] == "single")
+    assert answers[question["id"]]["answer"] == question["options"][0]["id"]  # the earlier save is intact
+
+
+def test_a_request_that_failed_while_committing_is_not_run_again(client, attempt):
+    body, token = attempt
+    calls = []
+
+    def lost_during_commit(_session):  # runs after the app noted that the commit began
+        calls.append(1)
+        raise OperationalError("COMMIT", {}, Exception("connection lost during commit"))
+
+    event.listen(Session, "before_commit", lost_during_commit)
+    try:
+        response = _save(client, body, token)
+    finally:
+        event.remove(Session, "before_commit", lost_during_commit)
+    assert response.status_code == 503 and len(calls) == 1  # the outcome is unknown: not retried
