@@ -49,6 +49,16 @@ def engaged_by_lesson(user_id: int) -> dict[int, int]:
     return seconds
 
 
+def engaged_in_lesson(user_id: int, lesson_id: int) -> int:
+    """Return the learner's engaged seconds in one lesson, the open record included (one query)."""
+    stored = (select(LessonProgress.engaged_seconds)
+              .where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id).scalar_subquery())
+    open_now = (select(EngagementClock.open_seconds)
+                .where(EngagementClock.user_id == user_id, EngagementClock.open_lesson_id == lesson_id)
+                .scalar_subquery())
+    return int(db.session.scalar(select(func.coalesce(stored, 0) + func.coalesce(open_now, 0))))
+
+
 def completed_lessons(user_id: int, share: float) -> set[int]:
     engaged = engaged_by_lesson(user_id)
     if not engaged:

@@ -24,12 +24,19 @@ class Program(db.Model):
 
     @property
     def rules(self) -> ProgramDefinition:
-        """The parsed definition, parsed once per loaded definition (the importer assigns a new dict)."""
-        definition = self.definition
-        cached = getattr(self, "_rules", None)
-        if cached is None or cached[0] is not definition:
-            cached = self._rules = (definition, program_from_dict(definition))
-        return cached[1]
+        """The parsed definition, cached per process by (id, updated_at): every change moves updated_at."""
+        key = (self.id, self.updated_at)
+        if None in key or self in db.session.dirty:  # not stored yet, or changed in this transaction
+            return program_from_dict(self.definition)
+        rules = _PARSED_RULES.get(key)
+        if rules is None:
+            if len(_PARSED_RULES) > 64:
+                _PARSED_RULES.clear()
+            rules = _PARSED_RULES[key] = program_from_dict(self.definition)
+        return rules
+
+
+_PARSED_RULES: dict[tuple[int, datetime], ProgramDefinition] = {}
 
 
 class Course(db.Model):

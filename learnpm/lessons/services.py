@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import joinedload
 
 from learnpm import audit
@@ -58,14 +58,15 @@ def get_published_lesson(course_slug: str, lesson_slug: str) -> Lesson:
 
 
 def neighbours(lesson: Lesson):
-    """Return (slug, title) rows of the published lessons before and after `lesson` in its course."""
+    """Return (slug, title) rows of the published lessons before and after `lesson` in its course (one query)."""
     visible = (Lesson.course_id == lesson.course_id, Lesson.draft.is_(False), Lesson.retired.is_(False))
-    columns = select(Lesson.slug, Lesson.title).where(*visible)
-    before = db.session.execute(columns.where(Lesson.position < lesson.position)
-                                .order_by(Lesson.position.desc()).limit(1)).first()
-    after = db.session.execute(columns.where(Lesson.position > lesson.position)
-                               .order_by(Lesson.position).limit(1)).first()
-    return before, after
+    columns = select(Lesson.slug, Lesson.title, Lesson.position).where(*visible)
+    before = columns.where(Lesson.position < lesson.position).order_by(Lesson.position.desc()).limit(1).subquery()
+    after = columns.where(Lesson.position > lesson.position).order_by(Lesson.position).limit(1).subquery()
+    rows = db.session.execute(union_all(select(before), select(after))).all()
+    previous = next((row for row in rows if row.position < lesson.position), None)
+    following = next((row for row in rows if row.position > lesson.position), None)
+    return previous, following
 
 
 @dataclass

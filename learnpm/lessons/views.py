@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from learnpm.extensions import db
-from learnpm.hours.queries import completed_lessons, engaged_by_lesson
+from learnpm.hours.queries import completed_lessons, engaged_in_lesson
 from learnpm.lessons import services
 from learnpm.lessons.models import MediaFile
-from learnpm.quizzes.services import check_question_count, lesson_check_passed
+from learnpm.quizzes.services import check_status
 
 bp = Blueprint("lessons", __name__)
 
@@ -33,9 +33,8 @@ def course(course_slug: str):
 def lesson(course_slug: str, lesson_slug: str):
     lesson = services.get_published_lesson(course_slug, lesson_slug)
     previous, following = services.neighbours(lesson)
-    counted = engaged_by_lesson(current_user.id).get(lesson.id, 0)
-    checks = check_question_count(lesson.id)
-    passed = lesson_check_passed(current_user.id, [lesson.id]).get(lesson.id, False) if checks else False
+    counted = engaged_in_lesson(current_user.id, lesson.id)
+    checks, passed = check_status(current_user.id, lesson.id)
     return render_template("lessons/lesson.html", lesson=lesson, previous=previous, following=following,
                            counted_seconds=counted, check_questions=checks, check_passed=passed,
                            heartbeat_seconds=current_app.config["LEARNPM_HEARTBEAT_SECONDS"],

@@ -346,9 +346,15 @@ def lesson_check_passed(user_id: int, lesson_ids: list[int]) -> dict[int, bool]:
     return passed
 
 
-def check_question_count(lesson_id: int) -> int:
-    return db.session.scalar(select(func.count(Question.id)).where(
-        Question.lesson_id == lesson_id, Question.check.is_(True), Question.retired.is_(False)))
+def check_status(user_id: int, lesson_id: int) -> tuple[int, bool]:
+    """Return (questions in the lesson's knowledge check, whether the learner passed one), in one query."""
+    questions = select(func.count(Question.id)).where(
+        Question.lesson_id == lesson_id, Question.check.is_(True), Question.retired.is_(False)).scalar_subquery()
+    passed = select(func.count(Attempt.id)).where(
+        Attempt.user_id == user_id, Attempt.mode == "check", Attempt.status == "closed",
+        Attempt.lesson_id == lesson_id, Attempt.passed.is_(True)).scalar_subquery()
+    count, passes = db.session.execute(select(questions, passed)).one()
+    return int(count), bool(count and passes)
 
 
 def lesson_of(attempt: Attempt) -> Lesson | None:

@@ -97,3 +97,17 @@ def test_export_writes_files_that_import_back_unchanged(runner, content, tmp_pat
     exported = (out / "courses/demo/01-basics/01-first.md").read_text()
     assert exported.startswith("---\ntitle: First lesson\n")
     assert db.session.scalar(select(func.count(Course.id))) == 1
+
+
+def test_a_changed_program_definition_takes_effect_at_once(runner, content):
+    """The parsed program is cached per process; an import that changes it must not be served stale."""
+    run_import(runner, content)
+    course = db.session.scalar(select(Course).where(Course.slug == "demo"))
+    assert course.program.rules.target_hours == 23
+    program = content / "programs/capm.yml"
+    program.write_text(program.read_text().replace("target_hours: 23", "target_hours: 35"))
+    result = run_import(runner, content)
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    course = db.session.scalar(select(Course).where(Course.slug == "demo"))
+    assert course.program.rules.target_hours == 35
