@@ -166,8 +166,9 @@ def course_seconds(user_id: int, course_id: int, upto_seq: int | None = None) ->
                              .where(*_rows(user_id, course_id, upto_seq)))
 
 
-def _eligibility(user_id: int, course: Course, seconds: int) -> Eligibility:
-    status = outcomes.assessment_status(user_id, course.id)
+def _eligibility(user_id: int, course: Course, seconds: int,
+                 status: outcomes.AssessmentStatus | None = None) -> Eligibility:
+    status = status or outcomes.assessment_status(user_id, course.id)
     return evaluate(seconds, course.program.rules.target_seconds, status.required, status.passed,
                     status.pass_percent, status.best_percent)
 
@@ -301,7 +302,8 @@ def cohort(course: Course) -> list[LearnerStatus]:
         .where(HoursEntry.course_id == course.id).group_by(User.id).order_by(User.name, User.id)).all()
     live = {c.user_id: c for c in db.session.scalars(select(Certificate).where(
         Certificate.course_id == course.id, Certificate.revoked_at.is_(None)))}
-    return [LearnerStatus(user, _eligibility(user.id, course, int(seconds)), live.get(user.id))
+    statuses = outcomes.assessment_statuses([user.id for user, _ in rows], course.id)
+    return [LearnerStatus(user, _eligibility(user.id, course, int(seconds), statuses[user.id]), live.get(user.id))
             for user, seconds in rows]
 
 
