@@ -23,9 +23,10 @@ def median_ms(action, runs: int) -> float:
     return round(statistics.median(samples), 2)
 
 
-def grade_mock_ms(runs: int = 30) -> float:
-    """Close and grade a 150-question mock exam from its stored answers, as submitting does (SQLite).
+def grade_mock_ms(database_url: str | None = None, runs: int = 30) -> float:
+    """Close and grade a 150-question mock exam from its stored answers, as submitting does.
 
+    On a temporary SQLite file, or at `database_url` (whose public schema is DROPPED and rebuilt).
     The whole service path: load the items, versions and answers, grade, write each item's result and
     the attempt's; each run is rolled back so the same open attempt is graded again.
     """
@@ -42,8 +43,12 @@ def grade_mock_ms(runs: int = 30) -> float:
     from learnpm.timeutil import utcnow
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SECRET_KEY": "t" * 40, "LEARNPM_INSTANCE_PATH": tmp,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{os.path.join(tmp, 'grade.sqlite3')}"})
+        if database_url:
+            from bench.run import reset_postgres
+
+            reset_postgres(database_url)
+        app = create_app({"SECRET_KEY": "t" * 40, "LEARNPM_INSTANCE_PATH": tmp, "SQLALCHEMY_DATABASE_URI":
+                          database_url or f"sqlite:///{os.path.join(tmp, 'grade.sqlite3')}"})
         with app.app_context():
             upgrade()
             app.test_cli_runner().invoke(args=["content", "import", str(ROOT / "content")])

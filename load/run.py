@@ -276,6 +276,18 @@ def report(elapsed: float) -> dict:
     return out
 
 
+def machine() -> dict:
+    """What the figures were measured on."""
+    import platform
+
+    server = sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SHOW server_version", check=False).stdout
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+    return {"cpus": os.cpu_count(), "memory_gib": round(int(memory) / 1024 / 1024, 1),
+            "python": platform.python_version(), "postgresql": server.strip(), "app_instances": 2,
+            "workers_per_instance": 2, "worker_class": "sync"}
+
+
 def main() -> int:
     env = dict(os.environ, DATABASE_URL=DATABASE_URL, SECRET_KEY="load-" + "k" * 40, LEARNPM_ENV="development",
                LEARNPM_HEARTBEAT_SECONDS=str(HEARTBEAT), REDIS_URL="redis://127.0.0.1:6379/0",
@@ -303,8 +315,8 @@ def main() -> int:
         print("  fault:", line)
     figures = report(elapsed)
     failures = audit(learners, env)
-    result = {"learners": LEARNERS, "seconds": round(elapsed), "faults": fault_log, "calls": figures,
-              "failures": failures}
+    result = {"machine": machine(), "learners": LEARNERS, "ramp_seconds": RAMP, "seconds": round(elapsed),
+              "faults": fault_log, "calls": figures, "failures": failures}
     (ROOT / "load" / "results.json").write_text(json.dumps(result, indent=2) + "\n")
     for failure in failures:
         print("FAIL:", failure)
