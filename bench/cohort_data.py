@@ -5,9 +5,10 @@ public schema it DROPS and recreates: give it a database of its own), imports co
 learners with lesson study (ledger rows, progress, engagement clocks, a few reading sessions under way
 and live sessions), and attempts of every mode with their graded items: practice (10 questions),
 knowledge checks (the lesson's 4), custom quizzes (20), end-of-course assessments (50) and mock exams
-(150, 15 of them unscored). Answers, review cards and audit rows are left out: the cohort report does
-not read them. Rows go in through the driver's bulk paths (executemany on SQLite, COPY on PostgreSQL),
-so the whole set builds in seconds.
+(150, 15 of them unscored), and the readiness snapshots that closing those attempts would have left
+(computed in bulk by the app's readiness_store). Answers, review cards and audit rows are left out: the
+cohort report does not read them. Rows go in through the driver's bulk paths (executemany on SQLite, COPY
+on PostgreSQL), so the whole set builds in seconds.
 """
 
 from __future__ import annotations
@@ -228,10 +229,21 @@ def _insert_cohort(engine: sa.Engine, learners: int, attempts: int, rng: random.
             for table in ("users", "attempts"):
                 conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                      f"(SELECT max(id) FROM {table}))"))
+    snapshots = _snapshot_readiness(now)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("ANALYZE" if sqlite else "VACUUM ANALYZE"))  # as autovacuum would have by now
     return {"learners": learners, "attempts": len(attempt_rows), "attempt_items": len(item_rows),
-            "hours_entries": len(hours), "lesson_progress": len(progress)}
+            "hours_entries": len(hours), "lesson_progress": len(progress), "readiness_snapshots": snapshots}
+
+
+def _snapshot_readiness(now: datetime) -> int:
+    """Store every learner's readiness snapshot in bulk, as closing their attempts would have."""
+    from learnpm.extensions import db
+    from learnpm.reports.readiness_store import refresh_all
+
+    written = refresh_all(now)
+    db.session.commit()
+    return written
 
 
 def _study(uid, joined, last_seen, lessons, course_id, rng, hours, progress, clocks, when, day) -> None:

@@ -110,6 +110,7 @@ def _register_cli(app: Flask) -> None:
     from learnpm.hours.cli import hours_cli
     from learnpm.lessons.cli import content_cli
     from learnpm.quizzes.cli import attempts_cli, questions_cli
+    from learnpm.reports.cli import reports_cli
 
-    for group in (users_cli, content_cli, hours_cli, questions_cli, attempts_cli, certificates_cli):
+    for group in (users_cli, content_cli, hours_cli, questions_cli, attempts_cli, certificates_cli, reports_cli):
         app.cli.add_command(group)

@@ -15,6 +15,7 @@ from learnpm.quizzes.models import (
     QuestionVersion,
 )
 from learnpm.quizzes.review import ReviewCard
+from learnpm.reports.models import ReadinessSnapshot
 
 __all__ = [
     "Accommodation",
@@ -25,6 +26,7 @@ __all__ = [
     "QuestionBank",
     "QuestionVersion",
     "ReviewCard",
+    "ReadinessSnapshot",
     "AuditEvent",
     "Certificate",
     "CertificateSettings",

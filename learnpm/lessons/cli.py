@@ -9,11 +9,13 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from learnpm.extensions import db
 from learnpm.lessons.exporter import export_content
 from learnpm.lessons.importer import import_tree
 from learnpm.lessons.lint import check_content, errors
+from learnpm.timeutil import utcnow
 
 PROGRESS_BAR_FROM = 50  # lessons; smaller imports finish before a bar is worth drawing
 
@@ -57,6 +59,7 @@ def import_(path: str | None) -> None:
         with click.progressbar(length=len(tree.lessons), label="importing lessons",
                                hidden=len(tree.lessons) < PROGRESS_BAR_FROM) as bar:
             report = import_tree(tree, progress=lambda _name: bar.update(1))
+        _refresh_readiness(report.changed)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -69,6 +72,16 @@ def import_(path: str | None) -> None:
             click.echo(f"{label}: {item}")
     click.echo(f"{len(report.added)} added, {len(report.changed)} changed, {len(report.retired)} retired, "
                f"{report.unchanged} unchanged")
+
+
+def _refresh_readiness(changed: list[str]) -> None:
+    """A program whose domains or weights changed gets its learners' stored readiness recomputed."""
+    from learnpm.lessons.models import Program
+    from learnpm.reports import readiness_store
+
+    keys = [item.split(" ", 1)[1] for item in changed if item.startswith("program ")]
+    for program_id in db.session.scalars(select(Program.id).where(Program.key.in_(keys))) if keys else []:
+        readiness_store.refresh_program(program_id, utcnow())
 
 
 @content_cli.command("stats")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import fsrs
-from sqlalchemy import ForeignKey, func, select
+from sqlalchemy import ForeignKey, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnpm.extensions import db
@@ -62,6 +62,19 @@ def record_answers(user_id: int, outcomes: list[tuple[int, bool]], now: datetime
         row.updated_at = now
         touched += 1
     return touched
+
+
+def bring_before_exam(user_id: int, exam_date: date) -> int:
+    """Make the learner's cards due no later than the day before the exam, in one UPDATE; return how many moved.
+
+    Cards scheduled before this exam date was set may be due after it. The rule is a clamp: a card due
+    later than the start (00:00 UTC) of the day before the exam becomes due then, so it is reviewed at the
+    latest the day before (at once, if that moment has passed). Cards due earlier keep their schedule. Only
+    `due_at` changes: the FSRS memory state is kept, and its own `due` is not read when a card is reviewed.
+    """
+    cap = datetime.combine(exam_date - timedelta(days=1), time())
+    return db.session.execute(update(ReviewCard).where(ReviewCard.user_id == user_id, ReviewCard.due_at > cap)
+                              .values(due_at=cap)).rowcount
 
 
 def due_question_ids(user_id: int, now: datetime, limit: int) -> list[int]:

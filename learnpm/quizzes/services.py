@@ -27,6 +27,7 @@ from learnpm.quizzes.models import (
     QuestionVersion,
 )
 from learnpm.quizzes.types import question_type
+from learnpm.reports import readiness_store
 
 MODES = ("check", "practice", "custom", "final", "mock", "review")
 TIME_LIMIT_RANGE = (10, 12 * 3600)
@@ -191,11 +192,16 @@ def start_attempt(user, request: StartRequest, now: datetime) -> Attempt:
     return attempt
 
 
-def get_attempt(user, attempt_id: int, now: datetime) -> Attempt:
-    """Return the user's own attempt, closing it first if its deadline has passed."""
+def get_attempt(user, attempt_id: int, now: datetime, *, for_update: bool = False) -> Attempt:
+    """Return the user's own attempt, closing it first if its deadline has passed.
+
+    `for_update` locks the attempt's row until commit (PostgreSQL): a change to an open attempt then
+    never interleaves with its closing, which claims the same row, so no save lands after the grading.
+    """
     if not 0 < attempt_id <= MAX_ID:  # the URL takes any digits; the database's integers are 32-bit
         raise NotFound("No such attempt.")
-    attempt = db.session.get(Attempt, attempt_id)
+    attempt = db.session.get(Attempt, attempt_id, with_for_update=True if for_update else None,
+                             populate_existing=for_update)
     if attempt is None or attempt.user_id != user.id:
         raise NotFound("No such attempt.")
     if attempt.status == "open" and clock.expired(attempt.deadline, now):
@@ -214,7 +220,7 @@ KEEP = object()  # a field the request left out: keep what was saved
 def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP, flagged: object = KEEP,
                 now: datetime | None = None) -> dict:
     """Validate and upsert one answer and/or flag of an open attempt; what is left out stays as saved."""
-    attempt = get_attempt(user, attempt_id, now)
+    attempt = get_attempt(user, attempt_id, now, for_update=True)
     if attempt.status != "open":
         raise Conflict("The attempt is closed: its deadline passed or it was submitted.", {"status": "closed"})
     item = None if "\x00" in question_key else db.session.execute(  # PostgreSQL refuses NUL in text parameters
@@ -245,7 +251,7 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
 
 def start_break(user, attempt_id: int, now: datetime) -> Attempt:
     """Start the optional break: lock the first section and move the deadline by the break's length."""
-    attempt = get_attempt(user, attempt_id, now)
+    attempt = get_attempt(user, attempt_id, now, for_update=True)
     if attempt.status != "open":
         raise Conflict("The attempt is closed.", {"status": "closed"})
     answered_sections = {section for (section,) in db.session.execute(
@@ -289,6 +295,7 @@ def close(attempt: Attempt, reason: str, now: datetime) -> Attempt:
     attempt.result = {"score_percent": result.score_percent, "correct": result.correct, "scored": result.scored,
                       "domains": result.domains, "passed": result.passed}
     db.session.flush()
+    readiness_store.refresh(attempt.user_id, attempt.program_id, now)
     return attempt
 
 

@@ -2,9 +2,9 @@
 
 The cohort is the learners with activity in the course: ledger rows (or an open reading record) on its
 lessons, or attempts in it (its knowledge checks and final assessment, and course-less quizzes and mock
-exams on its program). A page is two statements whatever the cohort's size: one joins the per-learner
-aggregates, filters, sorts and cuts the page (with the total as a window count); the other computes the
-readiness window for the learners on the page.
+exams on its program). A page is one statement whatever the cohort's size: it joins the per-learner
+aggregates, filters, sorts and cuts the page (with the total as a window count). Readiness comes from the
+stored snapshots (readiness_store), the model's figures as of each learner's latest closed attempt.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Select, cast, func, literal, or_, select, type_coerce
+from sqlalchemy import DateTime, Select, and_, cast, func, literal, or_, select, type_coerce
 
 from learnpm.auth.models import Role, User
 from learnpm.extensions import db
@@ -21,7 +21,9 @@ from learnpm.hours.models import EngagementClock, HoursEntry
 from learnpm.lessons.models import Course, Lesson
 from learnpm.quizzes.models import Attempt
 from learnpm.reports import queries
+from learnpm.reports.models import ReadinessSnapshot
 from learnpm.reports.readiness import Readiness
+from learnpm.reports.readiness_store import as_readiness
 
 PER_PAGE = 50
 INACTIVE_DAYS = 14
@@ -102,8 +104,8 @@ def _activity(course: Course) -> Select:
             .where(queries.in_course(course)).group_by(Attempt.user_id)))
 
 
-def _base(course: Course, filters: CohortFilter, now: datetime, share: float, with_readiness: bool) -> Select:
-    """Join the per-learner aggregates (readiness too when sorting by it), filter and order them."""
+def _base(course: Course, filters: CohortFilter, now: datetime, share: float) -> Select:
+    """Join the per-learner aggregates and readiness snapshots, filter and order them."""
     activity = _activity(course).subquery("activity")
     per_user = (select(activity.c.user_id, func.coalesce(func.sum(activity.c.seconds), 0).label("seconds"),
                        func.max(activity.c.at).label("last_active"))
@@ -112,14 +114,13 @@ def _base(course: Course, filters: CohortFilter, now: datetime, share: float, wi
     best = (select(Attempt.user_id, func.max(Attempt.score_percent).label("best"))
             .where(queries.in_course(course), Attempt.mode == "mock", Attempt.status == "closed")
             .group_by(Attempt.user_id).subquery("best"))
+    ready = ReadinessSnapshot
     columns = [User.id, User.name, User.email, per_user.c.seconds, func.coalesce(done.c.done, 0).label("done"),
-               per_user.c.last_active, best.c.best]
+               per_user.c.last_active, best.c.best, ready.percent, ready.low, ready.high, ready.questions]
     query = (select(*columns).join(per_user, per_user.c.user_id == User.id)
              .outerjoin(done, done.c.user_id == User.id).outerjoin(best, best.c.user_id == User.id)
+             .outerjoin(ready, and_(ready.user_id == User.id, ready.program_id == course.program_id))
              .where(User.role == Role.LEARNER.value))
-    if with_readiness:
-        ready = queries.readiness_percent_query(course.program.rules, course.program_id, now).subquery("ready")
-        query = query.add_columns(ready.c.readiness).outerjoin(ready, ready.c.user_id == User.id)
     if filters.search:
         pattern = "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")))
@@ -129,34 +130,20 @@ def _base(course: Course, filters: CohortFilter, now: datetime, share: float, wi
         query = query.where(per_user.c.last_active < now - timedelta(days=INACTIVE_DAYS))
     sort_column = {"name": func.lower(User.name), "email": User.email_normalized, "hours": per_user.c.seconds,
                    "lessons": func.coalesce(done.c.done, 0), "last_active": per_user.c.last_active,
-                   "best_mock": best.c.best}.get(filters.sort)
-    if filters.sort == "readiness" and with_readiness:
-        sort_column = ready.c.readiness
-    sort_column = sort_column if sort_column is not None else func.lower(User.name)
+                   "best_mock": best.c.best, "readiness": ready.percent}.get(filters.sort, func.lower(User.name))
     ordered = sort_column.desc() if filters.descending else sort_column.asc()
     return query.order_by(sort_column.is_(None), ordered, User.id)  # learners without a value go last
 
 
 def _row(values) -> CohortRow:
-    user_id, name, email, seconds, done, last_active, best = values[:7]
+    user_id, name, email, seconds, done, last_active, best, percent, low, high, questions = values[:11]
     return CohortRow(user_id, name, email, int(seconds or 0), int(done or 0), last_active,
-                     float(best) if best is not None else None)
-
-
-def _attach_readiness(course: Course, rows: list[CohortRow], now: datetime, everyone: bool) -> None:
-    """Run the readiness model for `rows` from one windowed aggregate query."""
-    rules = course.program.rules
-    ids = None if everyone else [r.user_id for r in rows]
-    if not rows:
-        return
-    counts = queries.recent_domain_counts(course.program_id, rules.domain_keys(), now, ids)
-    for row in rows:
-        row.readiness = queries.readiness_from_counts(counts.get(row.user_id, {}), rules, now)
+                     float(best) if best is not None else None, as_readiness(percent, low, high, questions))
 
 
 def cohort_page(course: Course, filters: CohortFilter, now: datetime, share: float) -> CohortPage:
     """Return one page (PER_PAGE learners) of the cohort, filtered and sorted."""
-    query = _base(course, filters, now, share, with_readiness=filters.sort == "readiness")
+    query = _base(course, filters, now, share)
     page = filters.page
     result = db.session.execute(query.add_columns(func.count().over().label("total"))
                                 .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
@@ -165,16 +152,13 @@ def cohort_page(course: Course, filters: CohortFilter, now: datetime, share: flo
     else:
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = [_row(values) for values in result]
-    _attach_readiness(course, rows, now, everyone=False)
     return CohortPage(course, filters, rows, total, max(1, math.ceil(total / PER_PAGE)), queries.lesson_total(course),
                       course.program.rules.target_seconds)
 
 
 def cohort_all(course: Course, filters: CohortFilter, now: datetime, share: float) -> CohortPage:
     """Return every learner of the cohort that the filters keep, in order (for CSV)."""
-    query = _base(course, filters, now, share, with_readiness=filters.sort == "readiness")
-    rows = [_row(values) for values in db.session.execute(query)]
-    _attach_readiness(course, rows, now, everyone=True)
+    rows = [_row(values) for values in db.session.execute(_base(course, filters, now, share))]
     return CohortPage(course, filters, rows, len(rows), 1, queries.lesson_total(course),
                       course.program.rules.target_seconds)
 

@@ -202,11 +202,16 @@ def exam_date_problem(value: date, today: date) -> str | None:
 
 
 def set_exam_date(learner: User, value: date | None, today: date) -> None:
-    """Set or clear the learner's exam date (spaced review aims at it)."""
+    """Set or clear the learner's exam date; a new date brings review cards due after it forward.
+
+    Clearing the date leaves the cards where they are (review.bring_before_exam has the rule).
+    """
     if value is not None:
         problem = exam_date_problem(value, today)
         if problem:
             raise ValidationError(problem, {"exam_date": problem})
+    moved = review.bring_before_exam(learner.id, value) if value is not None and value != learner.exam_date else 0
     learner.exam_date = value
-    audit.record(learner, "learner.exam_date", f"user:{learner.id}", exam_date=value.isoformat() if value else None)
+    audit.record(learner, "learner.exam_date", f"user:{learner.id}", exam_date=value.isoformat() if value else None,
+                 review_cards_moved=moved)
     db.session.flush()

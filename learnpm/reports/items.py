@@ -1,4 +1,4 @@
-"""Item statistics of a course's questions, from two queries: every response, and the question versions.
+"""Item statistics of a course's questions, from two main queries: every response, and the question versions.
 
 A question version is one item: when a question's text or key changes, its new version is analysed
 apart from the old one. A response is one graded item of a closed attempt (pretest items included);
@@ -11,6 +11,15 @@ A quiz form, for KR-20, is the closed attempts of one mode whose scored items ar
 question versions, e.g. a lesson's knowledge check, or an end-of-course assessment whose bank holds just
 its questions. Practice quizzes and mock exams draw at random, so two attempts rarely share a form;
 KR-20 is shown only for forms with at least MIN_FORM_ATTEMPTS attempts and two items.
+
+Reading and analysing the responses is the slow part (about 150,000 of them for 10,000 attempts), so the
+view passes a cache that lives as long as the app: the analysis is reused while its fingerprint is
+unchanged, and the question texts, flags of retirement and lesson titles are read afresh on every view.
+The fingerprint makes a stale analysis impossible: closed attempts are never reopened, edited or deleted
+(only quizzes.services.close writes them, once), so the count, highest id and latest close of the
+program's closed attempts change with any new one; question versions never change once written (an edit
+adds a version), so the course's version ids, with their questions' types, pin the keys and options. The
+cache belongs to one app instance, i.e. one database.
 """
 
 from __future__ import annotations
@@ -116,44 +125,42 @@ def _course_questions(course: Course):
                    or_(QuestionBank.course_id == course.id, QuestionBank.course_id.is_(None))))
 
 
-def item_report(course: Course, first_only: bool) -> ItemReport:
-    """Analyse every question version of the course's questions that has responses."""
-    questions = _course_questions(course)
+@dataclass
+class _Analysis:
+    """What the responses say, before question texts and lesson titles are attached: what the cache keeps."""
+
+    stats: dict[str, ItemStats]
+    forms: list[tuple[str, int | None, int, int, float | None]]  # mode, lesson id, items, attempts, KR-20
+    responses: int
+    attempts: int
+
+
+def item_report(course: Course, first_only: bool, cache: dict | None = None) -> ItemReport:
+    """Analyse every question version of the course's questions that has responses.
+
+    `cache`, a dict kept for the app's lifetime, holds the latest analysis per course and choice of attempts.
+    """
     versions = {vid: (key, number, current, retired, kind, domain, task, content)
                 for vid, number, content, key, current, retired, kind, domain, task in db.session.execute(
                     select(QuestionVersion.id, QuestionVersion.number, QuestionVersion.content, Question.key,
                            Question.version, Question.retired, Question.type, Question.domain, Question.task)
                     .join(Question, Question.id == QuestionVersion.question_id)
-                    .where(Question.id.in_(questions)))}
-    recent = (select(Attempt.id).where(Attempt.program_id == course.program_id, Attempt.status == "closed")
-              .order_by(Attempt.closed_at.desc(), Attempt.id.desc()).limit(MAX_ATTEMPTS).subquery("recent"))
-    rows = db.session.execute(
-        select(AttemptItem.attempt_id, Attempt.user_id, Attempt.mode, Attempt.lesson_id, AttemptItem.question_id,
-               AttemptItem.version_id, AttemptItem.scored, AttemptItem.correct, AttemptAnswer.answer)
-        .join(recent, recent.c.id == AttemptItem.attempt_id)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .outerjoin(AttemptAnswer, AttemptAnswer.item_id == AttemptItem.id)
-        .where(AttemptItem.correct.is_not(None), AttemptItem.question_id.in_(questions))
-        .order_by(Attempt.created_at, Attempt.id, AttemptItem.position)).all()
-    closed = db.session.scalar(select(func.count()).select_from(Attempt).where(
-        Attempt.program_id == course.program_id, Attempt.status == "closed"))
+                    .where(Question.id.in_(_course_questions(course))))}
+    # Read before the responses: an attempt closing meanwhile can make the analysis newer, never older.
+    closed, last_id, last_closed = db.session.execute(
+        select(func.count(), func.max(Attempt.id), func.max(Attempt.closed_at))
+        .where(Attempt.program_id == course.program_id, Attempt.status == "closed")).one()
+    fingerprint = (course.program_id, closed, last_id, last_closed, sorted((vid, v[4]) for vid, v in versions.items()))
+    cached = cache.get((course.id, first_only)) if cache is not None else None
+    if cached is not None and cached[0] == fingerprint:
+        analysis = cached[1]
+    else:
+        analysis = _analyse(course, first_only, versions)
+        if cache is not None:
+            cache[(course.id, first_only)] = (fingerprint, analysis)
 
-    seen: set[tuple[int, int]] = set()
-    responses: list[Response] = []
-    attempts: dict[int, tuple[int, str, int | None, dict[int, int]]] = {}
-    for attempt_id, user_id, mode, lesson_id, question_id, version_id, scored, correct, answer in rows:
-        first = (user_id, question_id) not in seen
-        seen.add((user_id, question_id))
-        kind = versions[version_id][4] if version_id in versions else ""
-        responses.append(Response(attempt_id, user_id, str(version_id), _chosen(kind, answer), bool(correct), first))
-        if scored:
-            attempts.setdefault(attempt_id, (user_id, mode, lesson_id, {}))[3][version_id] = int(bool(correct))
-
+    stats = analysis.stats
     keys = {str(vid): _keyed(v[7]) for vid, v in versions.items()}
-    options = {str(vid): [o["id"] for o in v[7].get("options", [])] if v[4] in ("single", "multiple", "hotspot") else []
-               for vid, v in versions.items()}
-    stats = item_statistics(responses, keys, first_attempts_only=first_only, min_responses=MIN_RESPONSES,
-                            options=options)
     report_rows = []
     for vid_text, item in stats.items():
         key, number, current, retired, kind, domain, task, content = versions[int(vid_text)]
@@ -165,11 +172,47 @@ def item_report(course: Course, first_only: bool) -> ItemReport:
     report_rows.sort(key=lambda r: (not r.stats.flags, r.domain, r.key, r.version))
     answered = {v[0] for vid, v in versions.items() if str(vid) in stats}
     all_keys = {v[0] for v in versions.values()}
-    return ItemReport(course, first_only, report_rows, _forms(attempts, first_only), len(responses),
-                      len(all_keys), len(all_keys - answered), len(attempts), closed > MAX_ATTEMPTS)
+    return ItemReport(course, first_only, report_rows, _titled(analysis.forms), analysis.responses,
+                      len(all_keys), len(all_keys - answered), analysis.attempts, closed > MAX_ATTEMPTS)
 
 
-def _forms(attempts: dict[int, tuple[int, str, int | None, dict[int, int]]], first_only: bool) -> list[FormReliability]:
+def _analyse(course: Course, first_only: bool, versions: dict[int, tuple]) -> _Analysis:
+    """Read the responses of the most recent closed attempts and compute the item statistics and the forms."""
+    recent = (select(Attempt.id, Attempt.user_id, Attempt.mode, Attempt.lesson_id, Attempt.created_at)
+              .where(Attempt.program_id == course.program_id, Attempt.status == "closed")
+              .order_by(Attempt.closed_at.desc(), Attempt.id.desc()).limit(MAX_ATTEMPTS).subquery("recent"))
+    rows = db.session.execute(
+        select(recent.c.id, recent.c.user_id, recent.c.mode, recent.c.lesson_id, AttemptItem.question_id,
+               AttemptItem.version_id, AttemptItem.scored, AttemptItem.correct, AttemptAnswer.answer)
+        .join(AttemptItem, AttemptItem.attempt_id == recent.c.id)
+        .outerjoin(AttemptAnswer, AttemptAnswer.item_id == AttemptItem.id)
+        .where(AttemptItem.correct.is_not(None), AttemptItem.question_id.in_(_course_questions(course)))
+        .order_by(recent.c.created_at, recent.c.id, AttemptItem.position)).all()
+
+    kinds = {vid: v[4] for vid, v in versions.items()}
+    names = {vid: str(vid) for vid in versions}
+    seen: set[tuple[int, int]] = set()
+    responses: list[Response] = []
+    attempts: dict[int, tuple[int, str, int | None, dict[int, int]]] = {}
+    for attempt_id, user_id, mode, lesson_id, question_id, version_id, scored, correct, answer in rows:
+        first = (user_id, question_id) not in seen
+        if first:
+            seen.add((user_id, question_id))
+        responses.append(Response(attempt_id, user_id, names[version_id], _chosen(kinds[version_id], answer),
+                                  bool(correct), first))
+        if scored:
+            attempts.setdefault(attempt_id, (user_id, mode, lesson_id, {}))[3][version_id] = int(bool(correct))
+
+    keys = {str(vid): _keyed(v[7]) for vid, v in versions.items()}
+    options = {str(vid): [o["id"] for o in v[7].get("options", [])] if v[4] in ("single", "multiple", "hotspot") else []
+               for vid, v in versions.items()}
+    stats = item_statistics(responses, keys, first_attempts_only=first_only, min_responses=MIN_RESPONSES,
+                            options=options)
+    return _Analysis(stats, _forms(attempts, first_only), len(responses), len(attempts))
+
+
+def _forms(attempts: dict[int, tuple[int, str, int | None, dict[int, int]]], first_only: bool
+           ) -> list[tuple[str, int | None, int, int, float | None]]:
     """Group closed attempts by (mode, lesson, exact scored items) and compute KR-20 for the forms big enough."""
     forms: dict[tuple, list[list[int]]] = defaultdict(list)
     takers: set[tuple] = set()
@@ -180,9 +223,15 @@ def _forms(attempts: dict[int, tuple[int, str, int | None, dict[int, int]]], fir
             continue
         takers.add((user_id, form))
         forms[form].append([scores[v] for v in items])
-    lessons = {lid: title for lid, title in db.session.execute(
-        select(Lesson.id, Lesson.title).where(Lesson.id.in_({f[1] for f in forms if f[1]})))} if forms else {}
-    found = [FormReliability(mode, lessons.get(lesson_id), len(items), len(matrix), kr20(matrix))
-             for (mode, lesson_id, items), matrix in forms.items()
-             if len(matrix) >= MIN_FORM_ATTEMPTS and len(items) >= 2]
+    return [(mode, lesson_id, len(items), len(matrix), kr20(matrix))
+            for (mode, lesson_id, items), matrix in forms.items()
+            if len(matrix) >= MIN_FORM_ATTEMPTS and len(items) >= 2]
+
+
+def _titled(forms: list[tuple[str, int | None, int, int, float | None]]) -> list[FormReliability]:
+    """Name the forms' lessons (read afresh: a title may change) and sort them."""
+    ids = {lesson_id for _mode, lesson_id, *_ in forms if lesson_id}
+    lessons = dict(db.session.execute(select(Lesson.id, Lesson.title).where(Lesson.id.in_(ids))).all()) if ids else {}
+    found = [FormReliability(mode, lessons.get(lesson_id), items, attempts, value)
+             for mode, lesson_id, items, attempts, value in forms]
     return sorted(found, key=lambda f: (f.mode, f.lesson or "", -f.attempts))

@@ -19,15 +19,15 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 TOO_EASY = 0.95          # difficulty above this: almost everyone answers correctly
 TOO_HARD = 0.30          # difficulty below this: close to guessing on a four-option question
 GROUP_SHARE = 0.27       # Kelley's upper and lower groups
 
 
-@dataclass(frozen=True)
-class Response:
-    """One scored answer to one question in one attempt."""
+class Response(NamedTuple):
+    """One scored answer to one question in one attempt (a tuple: a report builds hundreds of thousands)."""
 
     attempt_id: int
     learner_id: int

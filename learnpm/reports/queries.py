@@ -102,19 +102,6 @@ def recent_domain_counts(program_id: int, domain_keys: list[str], now: datetime,
     return counts
 
 
-def readiness_percent_query(rules: Program, program_id: int, now: datetime) -> Select:
-    """Select (user_id, readiness) with readiness computed in SQL exactly as estimate_readiness's percent.
-
-    The practised domains' shares of correct answers, weighted by the exam's domain weights and divided
-    by the weight practised (an unpractised domain is assumed at that average). Used to sort the cohort.
-    """
-    counts = recent_counts_query(program_id, rules.domain_keys(), now).subquery("counts")
-    weight = case({d["key"]: float(d["weight"]) for d in rules.domains}, value=counts.c.domain, else_=0.0)
-    share = weight * counts.c.correct * 1.0 / counts.c.answered
-    percent = 100.0 * func.sum(share) / func.sum(weight)
-    return select(counts.c.user_id, percent.label("readiness")).group_by(counts.c.user_id)
-
-
 def readiness_from_counts(counts: dict[str, tuple[int, int]], rules: Program, now: datetime) -> Readiness:
     """Run the readiness model on per-domain counts of the recent window (they are all it reads)."""
     answers: list[ScoredAnswer] = []

@@ -118,7 +118,8 @@ def learner_csv(course_slug: str, user_id: int):
 @instructor_required
 def item_statistics(course_slug: str):
     course = queries.get_course(course_slug)
-    first_only = request.args.get("attempts") == "first"
-    return render_template("reports/items.html", report=items.item_report(course, first_only),
+    report = items.item_report(course, request.args.get("attempts") == "first",
+                               cache=current_app.extensions.setdefault("learnpm.item_reports", {}))
+    return render_template("reports/items.html", report=report,
                            titles=MODE_TITLES, min_form=items.MIN_FORM_ATTEMPTS, min_responses=items.MIN_RESPONSES,
                            max_attempts=f"{items.MAX_ATTEMPTS:,}")

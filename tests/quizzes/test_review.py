@@ -2,10 +2,12 @@
 
 from datetime import date, datetime, timedelta
 
+import fsrs
 import pytest
 from sqlalchemy import select
 
 from learnpm.extensions import db
+from learnpm.quizzes import review
 from learnpm.quizzes.review import ReviewCard, record_answers, scheduler_for
 from tests.quizzes.test_attempts_api import api as api  # noqa: F401  (a fixture)
 from tests.quizzes.test_attempts_api import clock as clock  # noqa: F401  (a fixture)
@@ -61,3 +63,46 @@ def test_intervals_never_pass_the_exam_date(app, learner, quiz_imported):
     assert all(due.date() <= exam for due in dues)
     assert scheduler_for(date(2026, 12, 5), date(2026, 11, 25)).maximum_interval == 10
     assert scheduler_for(None, date(2026, 11, 25)).maximum_interval == 60
+
+
+def card_due(user_id: int, question_id: int, due_at: datetime) -> ReviewCard:
+    card = ReviewCard(user_id=user_id, question_id=question_id, card=fsrs.Card(card_id=question_id).to_dict(),
+                      due_at=due_at, reviews=3)
+    db.session.add(card)
+    return card
+
+
+def dues(user_id: int) -> dict[int, datetime]:
+    return dict(db.session.execute(select(ReviewCard.question_id, ReviewCard.due_at)
+                                   .where(ReviewCard.user_id == user_id)
+                                   .execution_options(populate_existing=True)).all())
+
+
+def test_a_new_exam_date_brings_later_reviews_forward_and_clearing_it_moves_nothing(
+        app, learner, make_user, quiz_imported, clock):
+    from learnpm.quizzes.models import Question
+    from learnpm.reports.dashboard import set_exam_date
+
+    q1, q2, q3, q4 = db.session.scalars(select(Question.id).order_by(Question.id).limit(4)).all()
+    other = make_user(name="Someone else")
+    now = clock()
+    card_due(learner.id, q1, now + timedelta(days=60))
+    card_due(learner.id, q2, now + timedelta(days=3))
+    card_due(learner.id, q3, now + timedelta(days=9, hours=1))   # the day before the exam, in the afternoon
+    card_due(other.id, q1, now + timedelta(days=60))
+    db.session.commit()
+
+    set_exam_date(learner, date(2026, 12, 5), now.date())          # 10 days away
+    db.session.commit()
+    moved = dues(learner.id)
+    assert moved[q1] == datetime(2026, 12, 4)                      # back before the exam, the day before
+    assert moved[q2] == now + timedelta(days=3)                    # due earlier: untouched
+    assert moved[q3] == datetime(2026, 12, 4)                      # at most the start of the day before
+    assert dues(other.id)[q1] == now + timedelta(days=60)          # another learner's cards stay
+    assert review.due_count(learner.id, datetime(2026, 12, 4)) == 3
+
+    card_due(learner.id, q4, now + timedelta(days=40))
+    db.session.commit()
+    set_exam_date(learner, None, now.date())                       # clearing the date moves nothing
+    db.session.commit()
+    assert dues(learner.id) == {**moved, q4: now + timedelta(days=40)}

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
+from learnpm.extensions import db
+from learnpm.lessons.models import Course
+from learnpm.quizzes.models import Question, QuestionVersion
+from learnpm.reports import items
 from learnpm.reports.items import _chosen, _keyed
 
 ITEMS = "/instructor/courses/mini-course/items"
@@ -83,3 +89,48 @@ def test_what_a_response_chose_for_each_type():
                "choices": []}
     assert _keyed(content) == {"l1\u2192r1", "l2\u2192r2"}
     assert _keyed({"type": "fill_in", "answers": ["x"], "options": []}) == set()
+
+
+def test_a_repeat_view_reuses_the_analysis_until_another_attempt_closes(
+        app, client, quiz_imported, make_user, instructor, login, take, monkeypatch):
+    learners = [make_user(name=f"L{i}") for i in range(5)]
+    for learner in learners:
+        take(learner, right=False, **CHECK)
+    analysed = []
+    real = items._analyse
+    monkeypatch.setattr(items, "_analyse", lambda *args: analysed.append(args[1]) or real(*args))
+    login(instructor)
+    first = client.get(ITEMS).get_data(as_text=True)
+    assert client.get(ITEMS).get_data(as_text=True) == first and analysed == [False]    # the second view: cached
+    client.get(ITEMS, query_string={"attempts": "first"})
+    assert analysed == [False, True]                                                   # each choice has its own
+    assert "<td>5</td>" in row_of(first, "a-1") and "<td>0 %</td>" in row_of(first, "a-1")
+
+    take(learners[0], right=True, **CHECK)                  # a new closed attempt: analysed again, and counted
+    after = client.get(ITEMS).get_data(as_text=True)
+    assert analysed == [False, True, False]
+    assert "<td>6</td>" in row_of(after, "a-1") and "<td>17 %</td>" in row_of(after, "a-1")
+
+    question = db.session.scalar(select(Question).where(Question.key == "a-1"))
+    question.retired = True                                 # what is read afresh shows at once, from the cache
+    db.session.commit()
+    retired = client.get(ITEMS).get_data(as_text=True)
+    assert analysed == [False, True, False] and "(retired)" in row_of(retired, "a-1")
+
+
+def test_a_question_edit_makes_the_analysis_run_again(app, quiz_imported, make_user, take):
+    for learner in [make_user(name=f"L{i}") for i in range(5)]:
+        take(learner, right=True, **CHECK)
+    course = db.session.scalar(select(Course).where(Course.slug == "mini-course"))
+    cache: dict = {}
+    report = items.item_report(course, False, cache)
+    assert items.item_report(course, False, cache).rows[0].stats is report.rows[0].stats     # the same analysis
+    question, version = db.session.execute(
+        select(Question, QuestionVersion).join(QuestionVersion, QuestionVersion.question_id == Question.id)
+        .where(Question.key == "a-2")).one()
+    question.version = 2                                    # an edit adds a version, as an import does
+    db.session.add(QuestionVersion(question_id=question.id, number=2, content={**version.content, "stem": "New"}))
+    db.session.commit()
+    again = items.item_report(course, False, cache)
+    assert again.rows[0].stats is not report.rows[0].stats and list(cache) == [(course.id, False)]
+    assert [r.current for r in again.rows if r.key == "a-2"] == [False]   # its responses are to version 1
