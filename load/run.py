@@ -1,8 +1,8 @@
 """`make load`: a cohort on two app instances over one PostgreSQL, with faults, then a database audit.
 
-200 simulated learners arrive over LOAD_RAMP seconds (default 20: a class logging in at the start of
+200 simulated learners arrive over LOAD_RAMP seconds (default 40: a class logging in at the start of
 the hour), log in, read a lesson (heartbeats) and take a mock exam (answer saves), spread over two
-gunicorn instances, for LOAD_SECONDS in all (default 75). At 40 % of the run one worker is killed with
+gunicorn instances, for LOAD_SECONDS in all (default 100). At 40 % of the run one worker is killed with
 SIGKILL; at 65 % PostgreSQL is restarted. Clients retry what was not acknowledged, as the pages'
 scripts do. Afterwards the database is checked: every acknowledged answer is stored as acknowledged,
 every ledger chain verifies, nobody was credited more than wall-clock time, not one response was a
@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LEARNERS = int(os.environ.get("LOAD_LEARNERS", "200"))
-SECONDS = int(os.environ.get("LOAD_SECONDS", "75"))
-RAMP = float(os.environ.get("LOAD_RAMP", "20"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "100"))
+RAMP = float(os.environ.get("LOAD_RAMP", "40"))
 HEARTBEAT = 5
 PASSWORD = "load learner passphrase long"
 DATABASE_URL = os.environ.get("LOAD_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/learnpm_load")
