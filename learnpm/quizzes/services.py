@@ -243,8 +243,9 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
     statement = insert(AttemptAnswer).values(item_id=item.id, attempt_id=attempt.id,
                                              answer=changes.get("answer"), flagged=changes.get("flagged", False),
                                              saved_at=now)
+    excluded = statement.excluded  # built anew on each access: once, not once per column
     statement = statement.on_conflict_do_update(
-        index_elements=[AttemptAnswer.item_id], set_={k: getattr(statement.excluded, k) for k in changes})
+        index_elements=[AttemptAnswer.item_id], set_={k: excluded[k] for k in changes})
     saved = db.session.execute(statement.returning(AttemptAnswer.answer, AttemptAnswer.flagged)).one()
     return {"question": question_key, "answer": saved.answer, "flagged": saved.flagged}
 
