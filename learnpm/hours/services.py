@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -85,14 +85,19 @@ def _state(clock: EngagementClock) -> ClockState:
     return ClockState(clock.last_beat_at, clock.day, clock.day_seconds, open_record)
 
 
-def _store_state(clock: EngagementClock, state: ClockState) -> None:
-    clock.last_beat_at, clock.day, clock.day_seconds = state.last_beat_at, state.day, state.day_seconds
+def _state_values(state: ClockState) -> dict:
+    """Return the clock's columns for `state`."""
     record = state.open
-    clock.open_lesson_id = record.lesson_id if record else None
-    clock.open_day = record.day if record else None
-    clock.open_seconds = record.seconds if record else 0
-    clock.open_started_at = record.started_at if record else None
-    clock.open_last_credit_at = record.last_credit_at if record else None
+    return {"last_beat_at": state.last_beat_at, "day": state.day, "day_seconds": state.day_seconds,
+            "open_lesson_id": record.lesson_id if record else None, "open_day": record.day if record else None,
+            "open_seconds": record.seconds if record else 0,
+            "open_started_at": record.started_at if record else None,
+            "open_last_credit_at": record.last_credit_at if record else None}
+
+
+def _store_state(clock: EngagementClock, state: ClockState) -> None:
+    for column, value in _state_values(state).items():
+        setattr(clock, column, value)
 
 
 def _sealed_seconds(user_id: int, lesson_id: int) -> int:
@@ -142,10 +147,50 @@ def _with_retries(work: Callable[[], object]):
     raise Conflict("Too many simultaneous updates; try again.")
 
 
+_CLOCKS, _PROGRESS = EngagementClock.__table__, LessonProgress.__table__
+_CLOCK_AND_SEALED = (
+    select(_CLOCKS, _PROGRESS.c.engaged_seconds.label("sealed_here"))
+    .outerjoin(_PROGRESS, (_PROGRESS.c.user_id == _CLOCKS.c.user_id) & (_PROGRESS.c.lesson_id == bindparam("lesson")))
+    .where(_CLOCKS.c.user_id == bindparam("user")))
+_STATE_COLUMNS = ("last_beat_at", "day", "day_seconds", "open_lesson_id", "open_day", "open_seconds",
+                  "open_started_at", "open_last_credit_at")
+_SWAP_CLOCK = (update(_CLOCKS).where(_CLOCKS.c.user_id == bindparam("user"), _CLOCKS.c.version == bindparam("seen"))
+               .values(version=bindparam("seen") + 1, **{c: bindparam(f"new_{c}") for c in _STATE_COLUMNS}))
+
+
+def _plain_beat(user_id: int, lesson_id: int, duration_seconds: int, beat: Beat,
+                settings: HoursSettings) -> BeatResult | None:
+    """Most beats, in one read and one compare-and-swap write; None when heartbeat()'s full path must run.
+
+    That is the learner's first beat (no clock yet), a beat that seals a record into the ledger, and a
+    beat that lost the swap to a parallel request (the full path retries it). The rule is the same.
+    """
+    row = db.session.execute(_CLOCK_AND_SEALED, {"user": user_id, "lesson": lesson_id}).first()
+    if row is None:
+        return None
+    sealed_here = row.sealed_here or 0
+    limits = Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, duration_seconds, sealed_here)
+    decision = credit(_state(row), beat, limits)
+    if decision.seal:
+        return None
+    values = _state_values(decision.state)
+    swapped = db.session.execute(_SWAP_CLOCK, {"user": user_id, "seen": row.version,
+                                               **{f"new_{c}": v for c, v in values.items()}}).rowcount
+    if not swapped:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    open_here = values["open_seconds"] if values["open_lesson_id"] == lesson_id else 0
+    return BeatResult(decision.credited, sealed_here + open_here, row.ledger_seconds + values["open_seconds"])
+
+
 def heartbeat(user_id: int, lesson_ref: str, visible: bool, active: bool, now: datetime,
               settings: HoursSettings) -> BeatResult:
     """Accept a beat from a lesson page, credit what the rule allows, and commit."""
     lesson_id, duration_seconds = beat_target(lesson_ref)
+    plain = _plain_beat(user_id, lesson_id, duration_seconds, Beat(lesson_id, visible, active, now), settings)
+    if plain is not None:
+        return plain
     key = ledger_key(settings.secret_key)
 
     def work() -> BeatResult:

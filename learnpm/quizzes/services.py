@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -224,9 +225,7 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
     if attempt.status != "open":
         raise Conflict("The attempt is closed: its deadline passed or it was submitted.", {"status": "closed"})
     item = None if "\x00" in question_key else db.session.execute(  # PostgreSQL refuses NUL in text parameters
-        select(AttemptItem.id, AttemptItem.section, QuestionVersion.content)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.question_key == question_key)).first()
+        _ITEM_TO_ANSWER, {"attempt": attempt.id, "key": question_key}).first()
     if item is None:
         raise NotFound(f"Question {question_key!r} is not in this attempt.")
     if clock.section_locked(item.section, attempt.locked_section):
@@ -239,15 +238,27 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
     if answer is not KEEP:
         changes["answer"] = None if answer is None else question_type(item.content["type"]).validate(
             answer, item.content)
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(AttemptAnswer).values(item_id=item.id, attempt_id=attempt.id,
-                                             answer=changes.get("answer"), flagged=changes.get("flagged", False),
-                                             saved_at=now)
-    excluded = statement.excluded  # built anew on each access: once, not once per column
-    statement = statement.on_conflict_do_update(
-        index_elements=[AttemptAnswer.item_id], set_={k: excluded[k] for k in changes})
-    saved = db.session.execute(statement.returning(AttemptAnswer.answer, AttemptAnswer.flagged)).one()
+    upsert = _answer_upsert(db.engine.dialect.name, tuple(sorted(changes)))
+    saved = db.session.execute(upsert, {"item_id": item.id, "attempt_id": attempt.id, "answer": changes.get("answer"),
+                                        "flagged": changes.get("flagged", False), "saved_at": now}).one()
     return {"question": question_key, "answer": saved.answer, "flagged": saved.flagged}
+
+
+# Built once: answer saves are among the hottest requests, and building a statement costs more than running it.
+_ITEM_TO_ANSWER = (select(AttemptItem.id, AttemptItem.section, QuestionVersion.content)
+                   .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+                   .where(AttemptItem.attempt_id == bindparam("attempt"), AttemptItem.question_key == bindparam("key")))
+
+
+@functools.cache
+def _answer_upsert(dialect: str, changed: tuple[str, ...]):
+    """The answer upsert that overwrites only `changed` columns of a saved answer, for one dialect."""
+    answers = AttemptAnswer.__table__  # a Core statement: the ORM's bulk machinery only adds cost here
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(answers)
+    excluded = statement.excluded
+    return (statement.on_conflict_do_update(index_elements=[answers.c.item_id],
+                                            set_={column: excluded[column] for column in changed})
+            .returning(answers.c.answer, answers.c.flagged))
 
 
 def start_break(user, attempt_id: int, now: datetime) -> Attempt:

@@ -46,6 +46,29 @@ def test_heartbeats_credit_wall_clock_time(reader, clock):
     assert reader(visible=False).get_json()["credited_seconds"] == 0
 
 
+def test_a_beat_that_loses_the_swap_to_a_parallel_request_is_credited_once_by_the_full_path(reader, clock,
+                                                                                             monkeypatch):
+    from learnpm.hours import services
+
+    reader()
+    clock.advance(30)
+    calls = []
+    real_credit = services.credit
+
+    def credit_then_move_the_clock(*args):
+        calls.append(1)
+        if len(calls) == 1:  # between the plain path's read and its swap, "another request" moves the clock
+            db.session.execute(text("UPDATE engagement_clocks SET version = version + 1"))
+        return real_credit(*args)
+
+    monkeypatch.setattr(services, "credit", credit_then_move_the_clock)
+    assert reader().get_json() == {"credited_seconds": 30, "lesson_seconds": 30, "total_seconds": 30}
+    assert len(calls) == 2  # the plain path gave up; the full path decided again
+    monkeypatch.setattr(services, "credit", real_credit)
+    clock.advance(30)
+    assert reader().get_json()["total_seconds"] == 60
+
+
 def test_beats_are_validated(reader):
     assert reader(lesson="demo/nope").status_code == 404
     assert reader(lesson="no-slash").status_code == 422
