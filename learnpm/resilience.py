@@ -10,9 +10,10 @@ scripts retry. The pool's pre-ping replaces dead connections on the next checkou
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
-from flask import Flask, g, has_app_context
+from flask import Flask, g, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -27,9 +28,23 @@ class _RunAgain(Exception):
     """Raised by the error handler to send the request round again."""
 
 
+SERVER_GONE = ("57P01", "57P02", "57P03")  # PostgreSQL shutting down, crashed, or not accepting connections yet
+
+
 def is_connection_error(exc: Exception) -> bool:
-    """True for errors that mean the database could not be reached, not that the statement was wrong."""
-    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+    """True for errors that mean the database could not be reached (or SQLite was busy), not a wrong statement.
+
+    SQLite reports a missing table as an OperationalError too, and PostgreSQL a cancelled statement: those
+    are not retried.
+    """
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        return "locked" in str(exc.orig) or "busy" in str(exc.orig)
+    state = getattr(exc.orig, "sqlstate", None)  # psycopg's SQLSTATE; None when no server answered at all
+    return state is None or state.startswith("08") or state in SERVER_GONE
 
 
 @event.listens_for(Session, "before_commit")
@@ -64,13 +79,14 @@ def register_retry(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     def database_error(exc: DBAPIError):
-        if not is_connection_error(exc):
-            app.logger.exception("Database error")
-            return error_response(500, "server_error", "Something went wrong on our side. Please try again.")
-        if not g.get("learnpm_committing") and time.monotonic() < g.get("learnpm_retry_until", 0):
+        connection = is_connection_error(exc)
+        if connection and not g.get("learnpm_committing") and time.monotonic() < g.get("learnpm_retry_until", 0):
             raise _RunAgain() from exc
-        app.logger.warning("database unreachable, answering 503: %s", exc.__class__.__name__)
         g._login_user = login_manager.anonymous_user()  # the error page must not ask the database who is in
+        if not connection:
+            app.logger.exception("Database error on %s %s", request.method, request.path)
+            return error_response(500, "server_error", "Something went wrong on our side. Please try again.")
+        app.logger.warning("database unreachable, answering 503: %s", exc.__class__.__name__)
         response, status = error_response(503, "unavailable",
                                           "The database is briefly unavailable. Nothing was lost: try again.")
         response = app.make_response((response, status))

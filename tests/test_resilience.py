@@ -102,3 +102,21 @@ def test_a_request_that_failed_while_committing_is_not_run_again(client, attempt
     finally:
         event.remove(Session, "before_commit", lost_during_commit)
     assert response.status_code == 503 and len(calls) == 1  # the outcome is unknown: not retried
+
+
+def test_a_wrong_statement_is_a_500_at_once_not_an_outage(client, attempt, app):
+    """SQLite calls a missing table an OperationalError: that is a bug to log, not a database to wait for."""
+    import sqlite3
+
+    calls = []
+
+    def broken(_conn, _cursor, statement, *_args):
+        calls.append(statement)
+        raise OperationalError(statement, {}, sqlite3.OperationalError("no such table: lessons"))
+
+    event.listen(db.engine, "before_cursor_execute", broken)
+    try:
+        response = client.get("/hours")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", broken)
+    assert response.status_code == 500 and len(calls) == 1

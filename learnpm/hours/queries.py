@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from learnpm.extensions import db
 from learnpm.hours.crediting import is_complete
@@ -49,14 +49,18 @@ def engaged_by_lesson(user_id: int) -> dict[int, int]:
     return seconds
 
 
+_ENGAGED_IN_LESSON = select(  # built once: the lesson page asks it on every view
+    func.coalesce(select(LessonProgress.engaged_seconds).where(
+        LessonProgress.user_id == bindparam("user"), LessonProgress.lesson_id == bindparam("lesson"))
+        .scalar_subquery(), 0)
+    + func.coalesce(select(EngagementClock.open_seconds).where(
+        EngagementClock.user_id == bindparam("user"), EngagementClock.open_lesson_id == bindparam("lesson"))
+        .scalar_subquery(), 0))
+
+
 def engaged_in_lesson(user_id: int, lesson_id: int) -> int:
     """Return the learner's engaged seconds in one lesson, the open record included (one query)."""
-    stored = (select(LessonProgress.engaged_seconds)
-              .where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id).scalar_subquery())
-    open_now = (select(EngagementClock.open_seconds)
-                .where(EngagementClock.user_id == user_id, EngagementClock.open_lesson_id == lesson_id)
-                .scalar_subquery())
-    return int(db.session.scalar(select(func.coalesce(stored, 0) + func.coalesce(open_now, 0))))
+    return int(db.session.scalar(_ENGAGED_IN_LESSON, {"user": user_id, "lesson": lesson_id}))
 
 
 def completed_lessons(user_id: int, share: float) -> set[int]:

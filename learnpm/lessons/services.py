@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import joinedload
 
 from learnpm import audit
@@ -48,10 +48,21 @@ def course_outline(course: Course, include_drafts: bool = False) -> list[tuple[M
     return [(m, by_module[m.id]) for m in modules]
 
 
+# The reading page's statements, built once (building one costs more than running it).
+_PUBLISHED_LESSON = (select(Lesson).join(Course).options(joinedload(Lesson.module)).where(
+    Course.slug == bindparam("course"), Lesson.slug == bindparam("lesson"), Course.published.is_(True),
+    Lesson.draft.is_(False), Lesson.retired.is_(False)))
+_VISIBLE_NEIGHBOUR = select(Lesson.slug, Lesson.title, Lesson.position).where(
+    Lesson.course_id == bindparam("course"), Lesson.draft.is_(False), Lesson.retired.is_(False))
+_NEIGHBOURS = union_all(
+    select(_VISIBLE_NEIGHBOUR.where(Lesson.position < bindparam("position"))
+           .order_by(Lesson.position.desc()).limit(1).subquery()),
+    select(_VISIBLE_NEIGHBOUR.where(Lesson.position > bindparam("position"))
+           .order_by(Lesson.position).limit(1).subquery()))
+
+
 def get_published_lesson(course_slug: str, lesson_slug: str) -> Lesson:
-    lesson = db.session.scalar(select(Lesson).join(Course).options(joinedload(Lesson.module)).where(
-        Course.slug == course_slug, Lesson.slug == lesson_slug, Course.published.is_(True),
-        Lesson.draft.is_(False), Lesson.retired.is_(False)))
+    lesson = db.session.scalar(_PUBLISHED_LESSON, {"course": course_slug, "lesson": lesson_slug})
     if lesson is None:
         raise NotFound("There is no such lesson.")
     return lesson
@@ -59,11 +70,7 @@ def get_published_lesson(course_slug: str, lesson_slug: str) -> Lesson:
 
 def neighbours(lesson: Lesson):
     """Return (slug, title) rows of the published lessons before and after `lesson` in its course (one query)."""
-    visible = (Lesson.course_id == lesson.course_id, Lesson.draft.is_(False), Lesson.retired.is_(False))
-    columns = select(Lesson.slug, Lesson.title, Lesson.position).where(*visible)
-    before = columns.where(Lesson.position < lesson.position).order_by(Lesson.position.desc()).limit(1).subquery()
-    after = columns.where(Lesson.position > lesson.position).order_by(Lesson.position).limit(1).subquery()
-    rows = db.session.execute(union_all(select(before), select(after))).all()
+    rows = db.session.execute(_NEIGHBOURS, {"course": lesson.course_id, "position": lesson.position}).all()
     previous = next((row for row in rows if row.position < lesson.position), None)
     following = next((row for row in rows if row.position > lesson.position), None)
     return previous, following
