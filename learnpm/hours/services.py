@@ -152,8 +152,7 @@ _CLOCK_AND_SEALED = (
     select(_CLOCKS, _PROGRESS.c.engaged_seconds.label("sealed_here"))
     .outerjoin(_PROGRESS, (_PROGRESS.c.user_id == _CLOCKS.c.user_id) & (_PROGRESS.c.lesson_id == bindparam("lesson")))
     .where(_CLOCKS.c.user_id == bindparam("user")))
-_STATE_COLUMNS = ("last_beat_at", "day", "day_seconds", "open_lesson_id", "open_day", "open_seconds",
-                  "open_started_at", "open_last_credit_at")
+_STATE_COLUMNS = tuple(_state_values(ClockState(None, None, 0, None)))  # every column _store_state writes
 _SWAP_CLOCK = (update(_CLOCKS).where(_CLOCKS.c.user_id == bindparam("user"), _CLOCKS.c.version == bindparam("seen"))
                .values(version=bindparam("seen") + 1, **{c: bindparam(f"new_{c}") for c in _STATE_COLUMNS}))
 
