@@ -10,30 +10,24 @@
 from __future__ import annotations
 
 import re
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.cohort_data import COURSE, INSTRUCTOR_EMAIL, PASSWORD, generate, make_app  # noqa: E402
+from bench.timings import median_ms  # noqa: E402
 
 COHORT = f"/instructor/courses/{COURSE}/cohort"
 
 
 def _median_ms(client, path: str, runs: int) -> float:
-    response = client.get(path)  # warm up
+    response = client.get(path)
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code}")
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get(path)
-        samples.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(samples), 2)
+    return median_ms(lambda: client.get(path), runs)
 
 
 def cohort_timings(database_url: str | None = None, runs: int = 15, paths: dict[str, str] | None = None,

@@ -57,15 +57,6 @@ def bulk_insert(conn: sa.Connection, table: str, columns: list[str], rows: list[
         cursor.close()
 
 
-def _reset(url: str) -> None:
-    if url.startswith("postgresql"):
-        engine = sa.create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-
-
 def make_app(url: str, instance: str):
     from learnpm import create_app
 
@@ -82,7 +73,10 @@ def generate(url: str, learners: int = 5_000, attempts: int = 100_000, seed: int
     from learnpm.extensions import db
 
     started = time.perf_counter()
-    _reset(url)
+    if url.startswith("postgresql"):
+        from bench.run import reset_postgres
+
+        reset_postgres(url)
     app = make_app(url, instance or tempfile.mkdtemp(prefix="learnpm-bench-"))
     with app.app_context():
         upgrade()

@@ -74,11 +74,16 @@ Explanation: Projects are temporary.
 """
 
 
-@pytest.fixture
-def imported(app, content):
-    """Import the small tree into the test database; return its root."""
-    tree, problems = check_content(content)
+def import_checked(root: Path) -> Path:
+    """Check the tree at `root` (it must have no errors), import it and commit; return `root`."""
+    tree, problems = check_content(root)
     assert not errors(problems), problems
     import_tree(tree)
     db.session.commit()
-    return content
+    return root
+
+
+@pytest.fixture
+def imported(app, content):
+    """Import the small tree into the test database; return its root."""
+    return import_checked(content)

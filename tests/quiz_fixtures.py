@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from learnpm.extensions import db
-from learnpm.lessons.importer import import_tree
-from learnpm.lessons.lint import check_content, errors
+from tests.content_fixtures import import_checked
 
 MINI_PROGRAM = """key: mini
 title: Mini exam
@@ -140,8 +138,4 @@ def quiz_content(tmp_path):
 
 @pytest.fixture
 def quiz_imported(app, quiz_content):
-    tree, problems = check_content(quiz_content)
-    assert not errors(problems), problems
-    import_tree(tree)
-    db.session.commit()
-    return quiz_content
+    return import_checked(quiz_content)

@@ -97,11 +97,6 @@ def _font_templates() -> tuple[tuple[TTFFont, bytes], ...]:
     return tuple(templates)
 
 
-def preload_fonts() -> None:
-    """Parse the fonts now (about half a second) rather than on the first certificate."""
-    _font_templates()
-
-
 def _add_fonts(pdf: FPDF) -> None:
     """Register the fonts from the parsed templates: what add_font() does, without parsing the files again."""
     for template, data in _font_templates():

@@ -148,13 +148,6 @@ def update_settings(values: dict[str, str | None], actor, now: datetime,
 # Eligibility
 
 
-def get_course(slug: str) -> Course:
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
-    if course is None:
-        raise NotFound(f"No course {slug!r}.")
-    return course
-
-
 def _rows(user_id: int, course_id: int, upto_seq: int | None) -> tuple:
     where = (HoursEntry.user_id == user_id, HoursEntry.course_id == course_id)
     return where if upto_seq is None else (*where, HoursEntry.seq <= upto_seq)
@@ -171,11 +164,6 @@ def _eligibility(user_id: int, course: Course, seconds: int,
     status = status or outcomes.assessment_status(user_id, course.id)
     return evaluate(seconds, course.program.rules.target_seconds, status.required, status.passed,
                     status.pass_percent, status.best_percent)
-
-
-def eligibility_for(user_id: int, course: Course) -> Eligibility:
-    """Say whether the learner may have the course's certificate, and what is missing."""
-    return _eligibility(user_id, course, course_seconds(user_id, course.id))
 
 
 def live_certificate(user_id: int, course_id: int) -> Certificate | None:

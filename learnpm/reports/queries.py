@@ -12,7 +12,6 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Float, Select, and_, case, exists, func, literal, or_, select
 
-from learnpm.errors import NotFound
 from learnpm.extensions import db
 from learnpm.hours.models import EngagementClock, LessonProgress
 from learnpm.lessons.models import Course, Lesson, Module
@@ -27,14 +26,6 @@ DEFAULT_PASS_PERCENT = 70.0  # when a program file names no pass mark (PMI publi
 
 def pass_percent(rules: Program) -> float:
     return float(rules.exam.get("pass_percent", DEFAULT_PASS_PERCENT))
-
-
-def get_course(slug: str) -> Course:
-    """Return any course by slug, published or not (instructors report on drafts too)."""
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
-    if course is None:
-        raise NotFound(f"No course {slug!r}.")
-    return course
 
 
 def program_for_learner(user_id: int, key: str | None) -> ProgramRow | None:

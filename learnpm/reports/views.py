@@ -11,8 +11,9 @@ from learnpm.auth.decorators import instructor_required, learner_required
 from learnpm.errors import DomainError
 from learnpm.extensions import db
 from learnpm.lessons.models import Course
+from learnpm.lessons.services import get_any_course
 from learnpm.quizzes.views import MODE_TITLES
-from learnpm.reports import cohort, dashboard, export, items, queries
+from learnpm.reports import cohort, dashboard, export, items
 from learnpm.reports.forms import ExamDateForm
 from learnpm.reports.presenters import dashboard_charts
 from learnpm.timeutil import now
@@ -78,7 +79,7 @@ def courses():
 @bp.get("/instructor/courses/<course_slug>/cohort")
 @instructor_required
 def cohort_report(course_slug: str):
-    course = queries.get_course(course_slug)
+    course = get_any_course(course_slug)
     page = cohort.cohort_page(course, cohort.parse_filter(request.args), now(), _share())
     return render_template("reports/cohort.html", page=page, sorts=cohort.SORTS, inactive_days=cohort.INACTIVE_DAYS)
 
@@ -86,13 +87,13 @@ def cohort_report(course_slug: str):
 @bp.get("/instructor/courses/<course_slug>/cohort.csv")
 @instructor_required
 def cohort_csv(course_slug: str):
-    course = queries.get_course(course_slug)
+    course = get_any_course(course_slug)
     page = cohort.cohort_all(course, cohort.parse_filter(request.args), now(), _share())
     return _csv_response(export.cohort_csv(page), f"cohort-{course.slug}.csv")
 
 
 def _learner_report(course_slug: str, user_id: int):
-    course = queries.get_course(course_slug)
+    course = get_any_course(course_slug)
     learner = cohort.in_cohort(course, user_id)
     if learner is None:
         abort(404)
@@ -117,7 +118,7 @@ def learner_csv(course_slug: str, user_id: int):
 @bp.get("/instructor/courses/<course_slug>/items")
 @instructor_required
 def item_statistics(course_slug: str):
-    course = queries.get_course(course_slug)
+    course = get_any_course(course_slug)
     report = items.item_report(course, request.args.get("attempts") == "first",
                                cache=current_app.extensions.setdefault("learnpm.item_reports", {}))
     return render_template("reports/items.html", report=report,

@@ -220,11 +220,17 @@ def test_settings_print_on_certificates_issued_afterwards_only(client, login, le
     assert "Acme" not in old_text and "Director of Studies" in old_text
 
 
-def test_assessment_required_and_not_passed_blocks_issuance(client, login, learner, study):
-    study(learner)
+def demo_with_assessment() -> Course:
+    """Give the demo course an end-of-course assessment with a 70 % pass mark; return it."""
     course = db.session.scalar(select(Course).where(Course.slug == "demo"))
     course.assessment = {"questions": 10, "minutes": 15, "pass_percent": 70}
     db.session.commit()
+    return course
+
+
+def test_assessment_required_and_not_passed_blocks_issuance(client, login, learner, study):
+    study(learner)
+    demo_with_assessment()
     login(learner)
     page = client.get("/certificates").get_data(as_text=True)
     assert "pass the end-of-course assessment (70 % needed; not taken yet)" in page
@@ -245,9 +251,7 @@ def closed_final(user, course: Course, percent: float) -> None:
 
 def test_assessment_passed_allows_issuance(client, login, learner, study):
     study(learner)
-    course = db.session.scalar(select(Course).where(Course.slug == "demo"))
-    course.assessment = {"questions": 10, "minutes": 15, "pass_percent": 70}
-    db.session.commit()
+    course = demo_with_assessment()
     closed_final(learner, course, 55.0)
     closed_final(learner, course, 80.0)  # the best attempt counts
     login(learner)
@@ -258,9 +262,7 @@ def test_assessment_passed_allows_issuance(client, login, learner, study):
 
 def test_assessment_failed_shows_the_best_score(client, login, learner, study):
     study(learner)
-    course = db.session.scalar(select(Course).where(Course.slug == "demo"))
-    course.assessment = {"questions": 10, "minutes": 15, "pass_percent": 70}
-    db.session.commit()
+    course = demo_with_assessment()
     closed_final(learner, course, 40.0)
     closed_final(learner, course, 55.0)
     login(learner)
@@ -358,9 +360,7 @@ def test_the_instructor_page_asks_the_same_number_of_queries_for_2_4_and_6_learn
         app, client, login, instructor, make_user, study):
     from tests.reports.test_cohort import count_statements
 
-    course = db.session.scalar(select(Course).where(Course.slug == "demo"))
-    course.assessment = {"questions": 10, "minutes": 15, "pass_percent": 70}
-    db.session.commit()
+    course = demo_with_assessment()
     login(instructor)
     counts = []
     for n in range(6):
