@@ -3,9 +3,11 @@
 When PostgreSQL restarts (or a pooled connection was cut), the first statement of a request fails with
 an OperationalError. If the request has not started a commit yet, nothing it did was stored, so running
 it again from the start is safe: the app waits a little (backing off) and retries, for up to
-LEARNPM_DB_RETRY_SECONDS. A request that failed during or after a commit is never run again (its
-outcome is unknown); it, and one that runs out of time, answers 503 with Retry-After, which the pages'
-scripts retry. The pool's pre-ping replaces dead connections on the next checkout.
+LEARNPM_DB_RETRY_SECONDS. A request that failed during or after a commit has an unknown outcome: it is
+run again only if its view is marked @replayable (a second run after a landed first changes nothing
+more, as for an answer save; the request keeps the time it first read, see timeutil.now). Any other, and
+one that runs out of time, answers 503 with Retry-After, which the pages' scripts retry. The pool's
+pre-ping replaces dead connections on the next checkout.
 """
 
 from __future__ import annotations
@@ -53,8 +55,22 @@ def _note_commit(_session) -> None:
         g.learnpm_committing = True
 
 
+def replayable(view):
+    """Mark a view that may run again after its commit was cut off: a second run after a landed first
+    changes nothing more. Put it right under the route decorator."""
+    view.learnpm_replayable = True
+    return view
+
+
+def _may_run_again(app: Flask) -> bool:
+    if time.monotonic() >= g.get("learnpm_retry_until", 0):
+        return False
+    return not g.get("learnpm_committing") or getattr(app.view_functions.get(request.endpoint),
+                                                      "learnpm_replayable", False)
+
+
 class LearnpmFlask(Flask):
-    """Flask, whose requests are retried when the database could not be reached before any commit."""
+    """Flask, whose requests are run again when the database could not be reached (see the module's docstring)."""
 
     def full_dispatch_request(self):
         started = time.monotonic()
@@ -80,7 +96,7 @@ def register_retry(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def database_error(exc: DBAPIError):
         connection = is_connection_error(exc)
-        if connection and not g.get("learnpm_committing") and time.monotonic() < g.get("learnpm_retry_until", 0):
+        if connection and _may_run_again(app):
             raise _RunAgain() from exc
         g._login_user = login_manager.anonymous_user()  # the error page must not ask the database who is in
         if not connection:

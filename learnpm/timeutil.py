@@ -9,7 +9,17 @@ def utcnow() -> datetime:
 
 
 def now():
-    """Return the app's notion of now: an injected clock in tests, else utcnow()."""
-    from flask import current_app
+    """Return the app's notion of now: an injected clock in tests, else utcnow().
 
+    Within a request it is the time the request first asked, so a request that is run again after the
+    database dropped out (learnpm.resilience) acts at the moment it arrived: a replayed heartbeat earns
+    nothing more, and a replayed answer save is judged against the deadline as the first was.
+    """
+    from flask import current_app, has_request_context, request
+
+    if has_request_context():
+        pinned = request.environ.get("learnpm.now")
+        if pinned is None:
+            pinned = request.environ["learnpm.now"] = current_app.config.get("LEARNPM_CLOCK", utcnow)()
+        return pinned
     return current_app.config.get("LEARNPM_CLOCK", utcnow)()

@@ -11,8 +11,8 @@ from tests.conftest import csrf_from
 
 
 @pytest.fixture
-def app_config():
-    return {"LEARNPM_DB_RETRY_SECONDS": 1.0}
+def app_config(clock):
+    return {"LEARNPM_DB_RETRY_SECONDS": 1.0, "LEARNPM_CLOCK": clock}
 
 
 class Outage:
@@ -88,20 +88,69 @@ def test_a_long_outage_answers_503_with_retry_after_and_keeps_what_was_saved(cli
     assert answers[question["id"]]["answer"] == question["options"][0]["id"]  # the earlier save is intact
 
 
+class CommitLost:
+    """The connection drops once during a commit: before the server stored it (`landed=False`) or after."""
+
+    def __init__(self, landed: bool, then=None):
+        self.landed, self.then, self.calls = landed, then, 0
+        self.dialect = db.engine.dialect
+
+    def __enter__(self):
+        real = type(self.dialect).do_commit
+
+        def do_commit(connection):
+            self.calls += 1
+            if self.calls > 1:
+                return real(self.dialect, connection)
+            if self.landed:
+                real(self.dialect, connection)
+            else:
+                connection.rollback()  # the server drops a transaction whose connection was lost
+            if self.then:
+                self.then()
+            raise OperationalError("COMMIT", {}, Exception("connection lost during commit"))
+
+        self.dialect.do_commit = do_commit
+        return self
+
+    def __exit__(self, *_exc):
+        del self.dialect.do_commit
+
+
 def test_a_request_that_failed_while_committing_is_not_run_again(client, attempt):
     body, token = attempt
-    calls = []
+    with CommitLost(landed=False) as lost:
+        response = client.post(f"/api/v1/attempts/{body['id']}/submit", headers={"X-CSRFToken": token})
+    assert response.status_code == 503 and lost.calls == 1  # a submit's outcome is unknown: not run again
+    assert client.get(f"/api/v1/attempts/{body['id']}").get_json()["status"] == "open"
 
-    def lost_during_commit(_session):  # runs after the app noted that the commit began
-        calls.append(1)
-        raise OperationalError("COMMIT", {}, Exception("connection lost during commit"))
 
-    event.listen(Session, "before_commit", lost_during_commit)
-    try:
-        response = _save(client, body, token)
-    finally:
-        event.remove(Session, "before_commit", lost_during_commit)
-    assert response.status_code == 503 and len(calls) == 1  # the outcome is unknown: not retried
+@pytest.mark.parametrize("landed", [False, True])
+def test_an_answer_save_cut_off_in_its_commit_is_run_again_and_stored_once(client, attempt, landed):
+    """Whether or not the first commit landed, the save is an upsert of the same values: it runs again."""
+    body, token = attempt
+    with CommitLost(landed) as lost:
+        response = _save(client, body, token, option=1)
+    assert response.status_code == 200 and lost.calls == 2
+    question = next(q for q in body["questions"] if q["type"] == "single")
+    rows = db.session.scalars(select(AttemptAnswer.answer).where(AttemptAnswer.attempt_id == body["id"])).all()
+    assert rows == [question["options"][1]["id"]]
+
+
+def test_a_heartbeat_whose_commit_landed_but_was_cut_off_earns_nothing_more_when_run_again(client, attempt, clock):
+    """The replay acts at the time the beat arrived, not after the outage: no time is credited twice."""
+    _, token = attempt
+
+    def beat():
+        return client.post("/api/v1/heartbeat", json={"lesson": "mini-course/intro", "visible": True, "active": True},
+                           headers={"X-CSRFToken": token})
+
+    assert beat().status_code == 200
+    clock.advance(30)
+    with CommitLost(landed=True, then=lambda: clock.advance(20)) as lost:  # the outage lasts 20 s
+        response = beat()
+    assert response.status_code == 200 and lost.calls == 2
+    assert response.get_json()["total_seconds"] == 30  # the first run's 30 s, and not the outage's 20 on top
 
 
 def test_a_wrong_statement_is_a_500_at_once_not_an_outage(client, attempt, app):

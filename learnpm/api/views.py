@@ -17,6 +17,7 @@ from learnpm.hours import services as hours_services
 from learnpm.lessons import services as lesson_services
 from learnpm.quizzes import presenters
 from learnpm.quizzes import services as quiz_services
+from learnpm.resilience import replayable
 from learnpm.timeutil import now
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -89,6 +90,7 @@ def _bool(body: dict, name: str) -> bool:
 
 
 @bp.post("/heartbeat")
+@replayable  # at the same time, against the clock the first run left, a second run earns nothing
 @limiter.limit(lambda: current_app.config["LEARNPM_HEARTBEAT_LIMIT"], key_func=lambda: f"beat:{current_user.get_id()}")
 @learner_required
 def heartbeat():
@@ -159,6 +161,7 @@ def get_attempt(attempt_id: int):
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<question_id>")
+@replayable  # an upsert of the same values at the same time
 @limiter.limit(lambda: current_app.config["LEARNPM_ANSWER_LIMIT"], key_func=lambda: f"answer:{current_user.get_id()}")
 @learner_required
 def save_answer(attempt_id: int, question_id: str):
