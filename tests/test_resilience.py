@@ -3,7 +3,6 @@
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from learnpm.extensions import db
 from learnpm.quizzes.models import AttemptAnswer
