@@ -183,8 +183,15 @@ def measure_app(database_url: str | None, baseline_rps: float, workdir: Path) ->
 
 
 def reset_postgres(url: str) -> None:
+    """Empty the bench database's public schema, creating the database first if the server lacks it."""
     import sqlalchemy as sa
 
+    target = sa.engine.make_url(url)
+    server = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}):
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))

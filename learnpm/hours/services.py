@@ -51,23 +51,6 @@ def find_lesson(ref: str) -> Lesson:
     return lesson
 
 
-# Built once: a heartbeat's statements are the hottest in the app, and building one costs more than running it.
-_BEAT_TARGET = (select(Lesson.id, Lesson.duration_minutes).join(Course, Course.id == Lesson.course_id)
-                .where(Course.slug == bindparam("course"), Lesson.slug == bindparam("lesson"),
-                       Course.published.is_(True), Lesson.draft.is_(False), Lesson.retired.is_(False)))
-
-
-def beat_target(ref: str):
-    """Return (id, duration_seconds) of the published lesson named "COURSE/LESSON", in one light query."""
-    if "\x00" in ref:  # no slug has one, and PostgreSQL refuses NUL in text parameters
-        raise NotFound(f"No published lesson {ref!r}.")
-    course_slug, _, lesson_slug = ref.partition("/")
-    row = db.session.execute(_BEAT_TARGET, {"course": course_slug, "lesson": lesson_slug}).first()
-    if row is None:
-        raise NotFound(f"No published lesson {ref!r}.")
-    return row.id, row.duration_minutes * 60
-
-
 def _clock(user_id: int) -> EngagementClock:
     clock = db.session.get(EngagementClock, user_id)
     if clock is None:
@@ -148,46 +131,63 @@ def _with_retries(work: Callable[[], object]):
 
 
 _CLOCKS, _PROGRESS = EngagementClock.__table__, LessonProgress.__table__
-_CLOCK_AND_SEALED = (
-    select(_CLOCKS, _PROGRESS.c.engaged_seconds.label("sealed_here"))
-    .outerjoin(_PROGRESS, (_PROGRESS.c.user_id == _CLOCKS.c.user_id) & (_PROGRESS.c.lesson_id == bindparam("lesson")))
-    .where(_CLOCKS.c.user_id == bindparam("user")))
+# Built once: a heartbeat's statements are the hottest in the app, and building one costs more than running it.
+# One read finds the published lesson, the learner's clock (if any) and what is sealed on the lesson already.
+_BEAT_READ = (
+    select(Lesson.id.label("lesson_id"), Lesson.duration_minutes, _CLOCKS,
+           _PROGRESS.c.engaged_seconds.label("sealed_here"))
+    .join(Course, Course.id == Lesson.course_id)
+    .outerjoin(_CLOCKS, _CLOCKS.c.user_id == bindparam("user"))
+    .outerjoin(_PROGRESS, (_PROGRESS.c.user_id == bindparam("user")) & (_PROGRESS.c.lesson_id == Lesson.id))
+    .where(Course.slug == bindparam("course"), Lesson.slug == bindparam("lesson"),
+           Course.published.is_(True), Lesson.draft.is_(False), Lesson.retired.is_(False)))
 _STATE_COLUMNS = tuple(_state_values(ClockState(None, None, 0, None)))  # every column _store_state writes
 _SWAP_CLOCK = (update(_CLOCKS).where(_CLOCKS.c.user_id == bindparam("user"), _CLOCKS.c.version == bindparam("seen"))
                .values(version=bindparam("seen") + 1, **{c: bindparam(f"new_{c}") for c in _STATE_COLUMNS}))
 
 
-def _plain_beat(user_id: int, lesson_id: int, duration_seconds: int, beat: Beat,
-                settings: HoursSettings) -> BeatResult | None:
-    """Most beats, in one read and one compare-and-swap write; None when heartbeat()'s full path must run.
+def _beat_read(user_id: int, ref: str):
+    """Return the beat's lesson, clock and sealed seconds in one row; NotFound if no published lesson is `ref`."""
+    if "\x00" in ref:  # no slug has one, and PostgreSQL refuses NUL in text parameters
+        raise NotFound(f"No published lesson {ref!r}.")
+    course_slug, _, lesson_slug = ref.partition("/")
+    row = db.session.execute(_BEAT_READ, {"user": user_id, "course": course_slug, "lesson": lesson_slug}).first()
+    if row is None:
+        raise NotFound(f"No published lesson {ref!r}.")
+    return row
+
+
+def _plain_beat(row, beat: Beat, settings: HoursSettings) -> BeatResult | None:
+    """Most beats: one compare-and-swap write after _beat_read; None when heartbeat()'s full path must run.
 
     That is the learner's first beat (no clock yet), a beat that seals a record into the ledger, and a
     beat that lost the swap to a parallel request (the full path retries it). The rule is the same.
     """
-    row = db.session.execute(_CLOCK_AND_SEALED, {"user": user_id, "lesson": lesson_id}).first()
-    if row is None:
+    if row.version is None:
         return None
     sealed_here = row.sealed_here or 0
-    limits = Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, duration_seconds, sealed_here)
+    limits = Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, row.duration_minutes * 60,
+                    sealed_here)
     decision = credit(_state(row), beat, limits)
     if decision.seal:
         return None
     values = _state_values(decision.state)
-    swapped = db.session.execute(_SWAP_CLOCK, {"user": user_id, "seen": row.version,
+    swapped = db.session.execute(_SWAP_CLOCK, {"user": row.user_id, "seen": row.version,
                                                **{f"new_{c}": v for c, v in values.items()}}).rowcount
     if not swapped:
         db.session.rollback()
         return None
     db.session.commit()
-    open_here = values["open_seconds"] if values["open_lesson_id"] == lesson_id else 0
+    open_here = values["open_seconds"] if values["open_lesson_id"] == row.lesson_id else 0
     return BeatResult(decision.credited, sealed_here + open_here, row.ledger_seconds + values["open_seconds"])
 
 
 def heartbeat(user_id: int, lesson_ref: str, visible: bool, active: bool, now: datetime,
               settings: HoursSettings) -> BeatResult:
     """Accept a beat from a lesson page, credit what the rule allows, and commit."""
-    lesson_id, duration_seconds = beat_target(lesson_ref)
-    plain = _plain_beat(user_id, lesson_id, duration_seconds, Beat(lesson_id, visible, active, now), settings)
+    row = _beat_read(user_id, lesson_ref)
+    lesson_id, duration_seconds = row.lesson_id, row.duration_minutes * 60
+    plain = _plain_beat(row, Beat(lesson_id, visible, active, now), settings)
     if plain is not None:
         return plain
     key = ledger_key(settings.secret_key)

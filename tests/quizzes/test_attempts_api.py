@@ -142,8 +142,10 @@ def test_another_learners_attempt_is_invisible(api, app, make_user):
     log_in(intruder, other.email)
     token = csrf_from(intruder)
     assert intruder.get(f"/api/v1/attempts/{attempt['id']}").status_code == 404
-    assert intruder.put(f"/api/v1/attempts/{attempt['id']}/answers/a-1", json={"answer": "a"},
+    qid = attempt["questions"][0]["id"]  # a question the attempt holds, so only ownership can refuse it
+    assert intruder.put(f"/api/v1/attempts/{attempt['id']}/answers/{qid}", json={"answer": right_answer(qid)},
                         headers={"X-CSRFToken": token}).status_code == 404
+    assert qid not in api.get(f"/attempts/{attempt['id']}").get_json()["answers"]
     assert intruder.post(f"/api/v1/attempts/{attempt['id']}/submit", headers={"X-CSRFToken": token}
                          ).status_code == 404
     assert intruder.get(f"/attempts/{attempt['id']}").status_code == 404
