@@ -17,9 +17,9 @@ def now():
     """
     from flask import current_app, has_request_context, request
 
-    if has_request_context():
-        pinned = request.environ.get("learnpm.now")
-        if pinned is None:
-            pinned = request.environ["learnpm.now"] = current_app.config.get("LEARNPM_CLOCK", utcnow)()
-        return pinned
-    return current_app.config.get("LEARNPM_CLOCK", utcnow)()
+    read = current_app.config.get("LEARNPM_CLOCK", utcnow)
+    if not has_request_context():
+        return read()
+    if "learnpm.now" not in request.environ:
+        request.environ["learnpm.now"] = read()
+    return request.environ["learnpm.now"]

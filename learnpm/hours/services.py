@@ -38,11 +38,17 @@ class BeatResult:
     total_seconds: int
 
 
-def find_lesson(ref: str) -> Lesson:
-    """Return the published lesson named "COURSE/LESSON"."""
-    if "\x00" in ref:  # no slug has one, and PostgreSQL refuses NUL in text parameters
+def _slugs(ref: str) -> tuple[str, str]:
+    """Split "COURSE/LESSON" into its slugs; NotFound for a NUL (no slug has one, PostgreSQL refuses it)."""
+    if "\x00" in ref:
         raise NotFound(f"No published lesson {ref!r}.")
     course_slug, _, lesson_slug = ref.partition("/")
+    return course_slug, lesson_slug
+
+
+def find_lesson(ref: str) -> Lesson:
+    """Return the published lesson named "COURSE/LESSON"."""
+    course_slug, lesson_slug = _slugs(ref)
     lesson = db.session.scalar(select(Lesson).join(Course).where(
         Course.slug == course_slug, Lesson.slug == lesson_slug, Course.published.is_(True),
         Lesson.draft.is_(False), Lesson.retired.is_(False)))
@@ -148,9 +154,7 @@ _SWAP_CLOCK = (update(_CLOCKS).where(_CLOCKS.c.user_id == bindparam("user"), _CL
 
 def _beat_read(user_id: int, ref: str):
     """Return the beat's lesson, clock and sealed seconds in one row; NotFound if no published lesson is `ref`."""
-    if "\x00" in ref:  # no slug has one, and PostgreSQL refuses NUL in text parameters
-        raise NotFound(f"No published lesson {ref!r}.")
-    course_slug, _, lesson_slug = ref.partition("/")
+    course_slug, lesson_slug = _slugs(ref)
     row = db.session.execute(_BEAT_READ, {"user": user_id, "course": course_slug, "lesson": lesson_slug}).first()
     if row is None:
         raise NotFound(f"No published lesson {ref!r}.")

@@ -119,37 +119,33 @@ def _upsert_course(source, programs: dict[str, Program], report: ImportReport) -
     values = {"title": meta["title"], "program_id": programs[meta["program"]].id,
               "intro_md": source.doc.body, "assessment": meta.get("assessment")}
     course = db.session.scalar(select(Course).where(Course.slug == source.slug))
-    if course is None:
-        course = Course(slug=source.slug, intro_html=render_markdown(source.doc.body).html, **values)
-        db.session.add(course)
-        db.session.flush()
-        report.added.append(f"course {source.slug}")
-    elif _differs(course, values):
-        _assign(course, values)
-        course.intro_html = render_markdown(source.doc.body).html
-        report.changed.append(f"course {source.slug}")
-    else:
-        report.unchanged += 1
-    return course
+    return _save_rendered(course, Course, {"slug": source.slug}, values, "intro", f"course {source.slug}", report)
 
 
 def _upsert_module(course: Course, source, report: ImportReport) -> Module:
     values = {"title": source.doc.meta["title"], "position": source.number, "dirname": source.path.parent.name,
               "body_md": source.doc.body, "retired": False}
     module = db.session.scalar(select(Module).where(Module.course_id == course.id, Module.slug == source.slug))
-    if module is None:
-        module = Module(course_id=course.id, slug=source.slug, body_html=render_markdown(source.doc.body).html,
-                        **values)
-        db.session.add(module)
-        db.session.flush()
-        report.added.append(f"module {course.slug}/{source.slug}")
-    elif _differs(module, values):
-        _assign(module, values)
-        module.body_html = render_markdown(source.doc.body).html
-        report.changed.append(f"module {course.slug}/{source.slug}")
-    else:
+    return _save_rendered(module, Module, {"course_id": course.id, "slug": source.slug}, values, "body",
+                          f"module {course.slug}/{source.slug}", report)
+
+
+def _save_rendered(row, model, keys: dict, values: dict, text: str, label: str, report: ImportReport):
+    """Add `row` (None: a new `model` at `keys`) or update it to `values`, re-rendering its Markdown field
+    `{text}_md` into `{text}_html` when anything changed; note which it was in `report`."""
+    if row is not None and not _differs(row, values):
         report.unchanged += 1
-    return module
+        return row
+    rendered = {f"{text}_html": render_markdown(values[f"{text}_md"]).html}
+    if row is None:
+        row = model(**keys, **values, **rendered)
+        db.session.add(row)
+        db.session.flush()
+        report.added.append(label)
+    else:
+        _assign(row, {**values, **rendered})
+        report.changed.append(label)
+    return row
 
 
 def _upsert_lesson(course: Course, module: Module, source: LessonSource, position: int,
