@@ -100,7 +100,7 @@ def _import_content() -> None:
     db.session.commit()
 
 
-def _catalogue(conn: sa.Connection):
+def _catalog(conn: sa.Connection):
     from learnpm.lessons.models import Course, Lesson
     from learnpm.quizzes.models import Question, QuestionVersion
 
@@ -139,7 +139,7 @@ def _insert_cohort(engine: sa.Engine, learners: int, attempts: int, rng: random.
                     conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
             except sa.exc.DBAPIError:
                 pass
-        course_id, program_id, lessons, questions = _catalogue(conn)
+        course_id, program_id, lessons, questions = _catalog(conn)
         by_domain: dict[str, list] = defaultdict(list)
         checks: dict[int, list] = defaultdict(list)
         for q in questions:

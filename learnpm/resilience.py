@@ -36,7 +36,7 @@ SERVER_GONE = ("57P01", "57P02", "57P03")  # PostgreSQL shutting down, crashed, 
 def is_connection_error(exc: Exception) -> bool:
     """True for errors that mean the database could not be reached (or SQLite was busy), not a wrong statement.
 
-    SQLite reports a missing table as an OperationalError too, and PostgreSQL a cancelled statement: those
+    SQLite reports a missing table as an OperationalError too, and PostgreSQL a canceled statement: those
     are not retried.
     """
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:

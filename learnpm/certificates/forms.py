@@ -27,7 +27,7 @@ class RevokeForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    provider_name = StringField("Provider name", description="The organisation that provides the course.",
+    provider_name = StringField("Provider name", description="The organization that provides the course.",
                                 validators=[DataRequired("Enter the provider's name."),
                                             Length(min=2, max=200, message="Use 2 to 200 characters.")])
     provider_number = StringField("Provider number (optional)",

@@ -61,12 +61,12 @@ def course_outline(course: Course, include_drafts: bool = False) -> list[tuple[M
 _PUBLISHED_LESSON = (select(Lesson).join(Course).options(joinedload(Lesson.module)).where(
     Course.slug == bindparam("course"), Lesson.slug == bindparam("lesson"), Course.published.is_(True),
     Lesson.draft.is_(False), Lesson.retired.is_(False)))
-_VISIBLE_NEIGHBOUR = select(Lesson.slug, Lesson.title, Lesson.position).where(
+_VISIBLE_NEIGHBOR = select(Lesson.slug, Lesson.title, Lesson.position).where(
     Lesson.course_id == bindparam("course"), Lesson.draft.is_(False), Lesson.retired.is_(False))
-_NEIGHBOURS = union_all(
-    select(_VISIBLE_NEIGHBOUR.where(Lesson.position < bindparam("position"))
+_NEIGHBORS = union_all(
+    select(_VISIBLE_NEIGHBOR.where(Lesson.position < bindparam("position"))
            .order_by(Lesson.position.desc()).limit(1).subquery()),
-    select(_VISIBLE_NEIGHBOUR.where(Lesson.position > bindparam("position"))
+    select(_VISIBLE_NEIGHBOR.where(Lesson.position > bindparam("position"))
            .order_by(Lesson.position).limit(1).subquery()))
 
 
@@ -77,9 +77,9 @@ def get_published_lesson(course_slug: str, lesson_slug: str) -> Lesson:
     return lesson
 
 
-def neighbours(lesson: Lesson):
+def neighbors(lesson: Lesson):
     """Return (slug, title) rows of the published lessons before and after `lesson` in its course (one query)."""
-    rows = db.session.execute(_NEIGHBOURS, {"course": lesson.course_id, "position": lesson.position}).all()
+    rows = db.session.execute(_NEIGHBORS, {"course": lesson.course_id, "position": lesson.position}).all()
     previous = next((row for row in rows if row.position < lesson.position), None)
     following = next((row for row in rows if row.position > lesson.position), None)
     return previous, following

@@ -32,7 +32,7 @@ def course(course_slug: str):
 @login_required
 def lesson(course_slug: str, lesson_slug: str):
     lesson = services.get_published_lesson(course_slug, lesson_slug)
-    previous, following = services.neighbours(lesson)
+    previous, following = services.neighbors(lesson)
     counted = engaged_in_lesson(current_user.id, lesson.id)
     checks, passed = check_status(current_user.id, lesson.id)
     return render_template("lessons/lesson.html", lesson=lesson, previous=previous, following=following,

@@ -1,7 +1,7 @@
 """Server-rendered, accessible SVG charts and their companion data tables.
 
-Every chart is an ``<svg role="img">`` labelled by its ``<title>`` and ``<desc>`` (a text summary of the
-data), prints every value as text (nothing relies on colour alone), uses presentation attributes only
+Every chart is an ``<svg role="img">`` labeled by its ``<title>`` and ``<desc>`` (a text summary of the
+data), prints every value as text (nothing relies on color alone), uses presentation attributes only
 (no inline styles or scripts, so it works under a strict Content-Security-Policy) and is deterministic:
 the same data give byte-identical output. All text is XML-escaped.
 """
@@ -154,7 +154,7 @@ def _line_desc(points: list[tuple[str, float]], unit: str, target: float | None)
 
 def line_chart(title: str, points: list[tuple[str, float]], *, max_value: float = 100, unit: str = "%",
                target: float | None = None, width: int = 640, height: int = 240) -> str:
-    """Return a line chart over evenly spaced labelled points, values printed above the points."""
+    """Return a line chart over evenly spaced labeled points, values printed above the points."""
     _check(max_value, width)
     if height < 120:
         raise ValueError("height must be at least 120")
@@ -188,9 +188,9 @@ def line_chart(title: str, points: list[tuple[str, float]], *, max_value: float 
                     f'stroke-width="1"><title>{_esc(points[i][0])}: {_esc(_val(points[i][1], unit))}</title>'
                     "</circle>")
     widest = max(max(len(str(label)), len(_val(value, unit))) for label, value in points)
-    labelled = _label_indices(count, plot_w / max(1, count - 1), 1.5 * min(widest * SMALL, 96) + 8)
-    room = plot_w / max(1, len(labelled) - 1)
-    for i in labelled:
+    labeled = _label_indices(count, plot_w / max(1, count - 1), 1.5 * min(widest * SMALL, 96) + 8)
+    room = plot_w / max(1, len(labeled) - 1)
+    for i in labeled:
         anchor = "middle" if 0 < i < count - 1 or count == 1 else ("start" if i == 0 else "end")
         body.append(_text(xs[i], ys[i] - 9, _val(points[i][1], unit), anchor=anchor, size=11, weight="600"))
         label = _fit(str(points[i][0]), (room - 8) / 1.5, SMALL)

@@ -80,7 +80,7 @@ class Dashboard:
     readiness: Readiness | None
     tasks: list[TaskScore]
     weak_domains: list[WeakArea]
-    unpractised: list[WeakArea]
+    unpracticed: list[WeakArea]
     weak_tasks: list[TaskScore]
     review_due: int
     review_next: datetime | None
@@ -111,7 +111,7 @@ def build(learner: User, now: datetime, share: float, *, program_key: str | None
     modules = _modules(learner.id, share, course)
     trend = queries.score_trend(learner.id, program.id, course)
     readiness, tasks = _performance(learner.id, program.id, rules, now)
-    weak, unpractised, weak_tasks = _weak_areas(program.id, rules, readiness, tasks)
+    weak, unpracticed, weak_tasks = _weak_areas(program.id, rules, readiness, tasks)
     due = review.due_count(learner.id, now)
     exam = None
     if learner.exam_date is not None:
@@ -122,7 +122,7 @@ def build(learner: User, now: datetime, share: float, *, program_key: str | None
     return Dashboard(
         learner=learner, program=program, rules=rules, course=course, hours_seconds=hours, target_seconds=target,
         modules=modules, lessons_total=sum(m.lessons for m in modules), lessons_done=sum(m.done for m in modules),
-        trend=trend, readiness=readiness, tasks=tasks, weak_domains=weak, unpractised=unpractised,
+        trend=trend, readiness=readiness, tasks=tasks, weak_domains=weak, unpracticed=unpracticed,
         weak_tasks=weak_tasks, review_due=due, review_next=review.next_due(learner.id), exam=exam,
         pass_percent=queries.pass_percent(rules),
         practice_sizes={k: min(PRACTICE_COUNT, n) for k, n in queries.questions_per_domain(program.id).items()})
@@ -170,7 +170,7 @@ def _performance(user_id: int, program_id: int, rules: Program, now: datetime) -
 
 
 def _weak_areas(program_id: int, rules: Program, readiness: Readiness, tasks: list[TaskScore]):
-    """The weakest practised domains and tasks below the pass mark, and the domains not practised yet."""
+    """The weakest practiced domains and tasks below the pass mark, and the domains not practiced yet."""
     mark = queries.pass_percent(rules)
     weak = sorted((d for d in readiness.domains if d.percent is not None and d.percent < mark),
                   key=lambda d: (d.percent, -d.weight))[:WEAK_DOMAINS]

@@ -17,7 +17,7 @@ DETAIL_HEADER = ["section", "item", "value", "detail"]
 
 
 def safe_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas: text starting with = + - @ (or a tab or CR) gets a leading quote."""
+    """Neutralize spreadsheet formulas: text starting with = + - @ (or a tab or CR) gets a leading quote."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -63,7 +63,7 @@ def detail_csv(report: Dashboard, course_slug: str) -> str:
               p.mode + (f" {p.domain}" if p.domain else "")] for p in report.trend]
     if report.readiness:
         for d in report.readiness.domains:
-            rating = d.rating or "not practised"
+            rating = d.rating or "not practiced"
             rows.append(["domain", d.title, _percent(d.percent), f"{rating}; {d.answered} answers"])
         ready = report.readiness
         rows.append(["readiness", "percent", _percent(ready.percent),

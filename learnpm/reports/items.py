@@ -1,6 +1,6 @@
 """Item statistics of a course's questions, from two main queries: every response, and the question versions.
 
-A question version is one item: when a question's text or key changes, its new version is analysed
+A question version is one item: when a question's text or key changes, its new version is analyzed
 apart from the old one. A response is one graded item of a closed attempt (pretest items included);
 an unanswered item is a wrong response with no option chosen. The analysis reads the most recent
 MAX_ATTEMPTS closed attempts on the course's program (every attempt, for a class of ordinary size), so
@@ -12,7 +12,7 @@ question versions, e.g. a lesson's knowledge check, or an end-of-course assessme
 its questions. Practice quizzes and mock exams draw at random, so two attempts rarely share a form;
 KR-20 is shown only for forms with at least MIN_FORM_ATTEMPTS attempts and two items.
 
-Reading and analysing the responses is the slow part (about 70,000 of them for 5,000 attempts), so the
+Reading and analyzing the responses is the slow part (about 70,000 of them for 5,000 attempts), so the
 view passes a cache that lives as long as the app: the analysis is reused while its fingerprint is
 unchanged, and the question texts, flags of retirement and lesson titles are read afresh on every view.
 The fingerprint makes a stale analysis impossible: closed attempts are never reopened, edited or deleted
@@ -38,7 +38,7 @@ from learnpm.quizzes.types import question_type
 from learnpm.reports.itemstats import ItemStats, Response, item_statistics, kr20
 
 MIN_FORM_ATTEMPTS = 5
-MAX_ATTEMPTS = 5_000     # the most recent closed attempts analysed (about 70,000 responses)
+MAX_ATTEMPTS = 5_000     # the most recent closed attempts analyzed (about 70,000 responses)
 MIN_RESPONSES = 5        # flags wait for this many responses
 LABEL_MAX = 60
 
@@ -153,7 +153,7 @@ class _Analysis:
 
 
 def item_report(course: Course, first_only: bool, cache: dict | None = None) -> ItemReport:
-    """Analyse every question version of the course's questions that has responses.
+    """Analyze every question version of the course's questions that has responses.
 
     `cache`, a dict kept for the app's lifetime, holds the latest analysis per course and choice of attempts.
     """
@@ -173,7 +173,7 @@ def item_report(course: Course, first_only: bool, cache: dict | None = None) -> 
         analysis = cached[1]
     else:
         with _collector_paused():
-            analysis = _analyse(course, first_only, versions)
+            analysis = _analyze(course, first_only, versions)
         if cache is not None:
             cache[(course.id, first_only)] = (fingerprint, analysis)
 
@@ -194,7 +194,7 @@ def item_report(course: Course, first_only: bool, cache: dict | None = None) -> 
                       len(all_keys), len(all_keys - answered), analysis.attempts, closed > MAX_ATTEMPTS)
 
 
-def _analyse(course: Course, first_only: bool, versions: dict[int, tuple]) -> _Analysis:
+def _analyze(course: Course, first_only: bool, versions: dict[int, tuple]) -> _Analysis:
     """Read the responses of the most recent closed attempts and compute the item statistics and the forms."""
     recent = (select(Attempt.id, Attempt.user_id, Attempt.mode, Attempt.lesson_id, Attempt.created_at)
               .where(Attempt.program_id == course.program_id, Attempt.status == "closed")

@@ -48,6 +48,6 @@ def dashboard_charts(report: Dashboard) -> dict[str, tuple[str, str]]:
             target=report.pass_percent),
         charts.data_table("Performance by domain over your recent scored answers",
                           ["Domain", "Exam weight", "Answers", "Percent correct", "Rating"], [
-            [d.title, f"{d.weight:g} %", str(d.answered), _pct(d.percent), d.rating or "Not practised yet"]
+            [d.title, f"{d.weight:g} %", str(d.answered), _pct(d.percent), d.rating or "Not practiced yet"]
             for d in domains]))
     return found

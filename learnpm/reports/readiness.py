@@ -5,13 +5,13 @@ The model, in full:
 1. Take the learner's most recent `window` scored answers (answers after `now` and answers in domains
    the program does not know are ignored).
 2. Per domain, the score is the share answered correctly, ``c / n``, with a 90 % Wilson score interval
-   ``(centre ± z * sqrt(p q / n + z² / 4n²)) / (1 + z² / n)`` around it, ``z = 1.645``.
+   ``(center ± z * sqrt(p q / n + z² / 4n²)) / (1 + z² / n)`` around it, ``z = 1.645``.
 3. The exam estimate is the domain scores weighted by the exam's domain weights. A domain without answers
-   is assumed to be at the learner's weighted average of the practised domains.
+   is assumed to be at the learner's weighted average of the practiced domains.
 4. The range combines the domains' interval half-widths by root-sum-square, each scaled by its weight
    (domains are treated as independent; for one domain this is exactly its Wilson interval). A domain
    without answers could be anywhere from 0 to 100 %, so it lowers the low end to 0 and raises the high end
-   to 100 % over its whole weight: the band widens by the full weight of every unpractised domain.
+   to 100 % over its whole weight: the band widens by the full weight of every unpracticed domain.
 5. A pass is called likely when the estimate reaches the pass mark and the low end of the range is no
    more than `LIKELY_MARGIN` points below it; with no answers it is unknown (None).
 """
@@ -66,9 +66,9 @@ def wilson_interval(correct: int, n: int, z: float = Z90) -> tuple[float, float]
         return 0.0, 1.0
     p = correct / n
     denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
+    center = (p + z * z / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return max(0.0, center - half), min(1.0, center + half)
 
 
 def rating_for(percent: float, ratings: list[dict]) -> str:
@@ -116,8 +116,8 @@ def estimate_readiness(answers: list[ScoredAnswer], domains: list[dict], ratings
     if not recent:
         return Readiness(None, None, None, 0, rows, None, _explain(None, rows, pass_percent, window))
     known_weight = 1 - unknown_weight
-    estimate = point / known_weight                       # practised domains' weighted average
-    low = max(0.0, point - math.sqrt(below))              # unpractised domains could score 0 ...
+    estimate = point / known_weight                       # practiced domains' weighted average
+    low = max(0.0, point - math.sqrt(below))              # unpracticed domains could score 0 ...
     high = min(1.0, point + math.sqrt(above) + unknown_weight)   # ... or 100 %
     readiness = Readiness(percent=100 * estimate, low=100 * low, high=100 * high, questions=len(recent),
                           domains=rows)

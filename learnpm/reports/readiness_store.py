@@ -56,7 +56,7 @@ def _claim(user_id: int, program_id: int, now: datetime) -> None:
     """Insert or touch the learner's row, locking it before the answers are read.
 
     A concurrent close of the same learner's other attempt waits here until this transaction commits,
-    then reads both attempts (PostgreSQL, read committed); SQLite serialises writers anyway.
+    then reads both attempts (PostgreSQL, read committed); SQLite serializes writers anyway.
     """
     insert_ = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert_(ReadinessSnapshot).values(user_id=user_id, program_id=program_id, questions=0,

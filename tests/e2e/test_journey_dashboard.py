@@ -49,8 +49,8 @@ def test_the_dashboard_shows_the_new_score_and_domain_bands_after_a_quiz(page, q
     expect(page.get_by_role("img", name=re.compile("Performance by domain"))).to_be_visible()
     expect(page.get_by_text(re.compile(r"from 8 scored questions"))).to_be_visible()
     weak = page.get_by_role("region", name="Weak areas to study next")
-    expect(weak.get_by_role("button", name="Practise Beta domain")).to_be_visible()
+    expect(weak.get_by_role("button", name="Practice Beta domain")).to_be_visible()
     expect(page.get_by_text(re.compile(r"\d+ questions? due for review now"))).to_be_visible()
 
-    weak.get_by_role("button", name="Practise Beta domain").click()        # straight into a practice quiz
+    weak.get_by_role("button", name="Practice Beta domain").click()        # straight into a practice quiz
     expect(page.get_by_role("heading", name=re.compile(r"Question 1 of"))).to_be_visible()

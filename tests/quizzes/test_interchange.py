@@ -340,7 +340,7 @@ def test_private_use_placeholders_in_the_source_cannot_fake_escapes():
 
 AIKEN = """What is a project?
 A. An ongoing operation
-B. A temporary endeavour
+B. A temporary endeavor
 C) A portfolio
 ANSWER: B
 
@@ -359,7 +359,7 @@ def test_aiken_questions():
         ("aiken-1", 1, "single", "fundamentals", "medium", "What is a project?"),
         ("aiken-7", 7, "single", "fundamentals", "medium", "A. Lincoln wrote which speech?\nPick one."),
     ]
-    assert opts(questions[0]) == [("a", "An ongoing operation", False, ""), ("b", "A temporary endeavour", True, ""),
+    assert opts(questions[0]) == [("a", "An ongoing operation", False, ""), ("b", "A temporary endeavor", True, ""),
                                   ("c", "A portfolio", False, "")]
     assert opts(questions[1]) == [("a", "The Gettysburg Address", True, ""), ("b", "The Federalist Papers", False, "")]
 

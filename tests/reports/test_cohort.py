@@ -172,7 +172,7 @@ def test_pagination_and_csv_of_every_page(client, course, make_user, instructor,
     assert [r["email"] for r in filtered] == [f"l{i:03d}@example.com" for i in range(59, 49, -1)]
 
 
-def test_csv_neutralises_formulas_in_names(client, course, make_user, instructor, login, live):
+def test_csv_neutralizes_formulas_in_names(client, course, make_user, instructor, login, live):
     hostile = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1)", "Plain, \"quoted\" name"]
     users = [make_user(name=name, email=f"h{i}@example.com") for i, name in enumerate(hostile)]
     live(users, 30)

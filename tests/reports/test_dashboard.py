@@ -55,7 +55,7 @@ def test_an_empty_dashboard_explains_that_there_is_no_estimate(client, quiz_impo
     assert "No estimate yet: it is based on 0 scored questions." in page
     assert "0.0 of 1.0 hours" in page or "0.0 of 1.0" in page
     assert "0 questions due for review now." in page
-    assert "Alpha domain : not practised yet (50 % of the exam)" in page
+    assert "Alpha domain : not practiced yet (50 % of the exam)" in page
     assert "No data yet" in page
 
 

@@ -105,26 +105,26 @@ def test_a_repeat_view_reuses_the_analysis_until_another_attempt_closes(
     learners = [make_user(name=f"L{i}") for i in range(5)]
     for learner in learners:
         take(learner, right=False, **CHECK)
-    analysed = []
-    real = items._analyse
-    monkeypatch.setattr(items, "_analyse", lambda *args: analysed.append(args[1]) or real(*args))
+    analyzed = []
+    real = items._analyze
+    monkeypatch.setattr(items, "_analyze", lambda *args: analyzed.append(args[1]) or real(*args))
     login(instructor)
     first = client.get(ITEMS).get_data(as_text=True)
-    assert page(client.get(ITEMS)) == page_of(first) and analysed == [False]           # the second view: cached
+    assert page(client.get(ITEMS)) == page_of(first) and analyzed == [False]           # the second view: cached
     client.get(ITEMS, query_string={"attempts": "first"})
-    assert analysed == [False, True]                                                   # each choice has its own
+    assert analyzed == [False, True]                                                   # each choice has its own
     assert "<td>5</td>" in row_of(first, "a-1") and "<td>0 %</td>" in row_of(first, "a-1")
 
-    take(learners[0], right=True, **CHECK)                  # a new closed attempt: analysed again, and counted
+    take(learners[0], right=True, **CHECK)                  # a new closed attempt: analyzed again, and counted
     after = client.get(ITEMS).get_data(as_text=True)
-    assert analysed == [False, True, False]
+    assert analyzed == [False, True, False]
     assert "<td>6</td>" in row_of(after, "a-1") and "<td>17 %</td>" in row_of(after, "a-1")
 
     question = db.session.scalar(select(Question).where(Question.key == "a-1"))
     question.retired = True                                 # what is read afresh shows at once, from the cache
     db.session.commit()
     retired = client.get(ITEMS).get_data(as_text=True)
-    assert analysed == [False, True, False] and "(retired)" in row_of(retired, "a-1")
+    assert analyzed == [False, True, False] and "(retired)" in row_of(retired, "a-1")
 
 
 def test_a_question_edit_makes_the_analysis_run_again(app, quiz_imported, make_user, take):

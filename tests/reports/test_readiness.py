@@ -43,13 +43,13 @@ def test_no_data_gives_no_estimate():
 
 
 def test_wilson_interval_by_formula():
-    # 8 of 10: p = 0.8, z = 1.6449, z^2 = 2.7055; centre = (0.8 + z^2/20) / (1 + z^2/10) = 0.93528 / 1.27055 = 0.73612
+    # 8 of 10: p = 0.8, z = 1.6449, z^2 = 2.7055; center = (0.8 + z^2/20) / (1 + z^2/10) = 0.93528 / 1.27055 = 0.73612
     # half = z * sqrt(0.8 * 0.2 / 10 + z^2/400) / 1.27055 = 1.6449 * sqrt(0.022764) / 1.27055 = 0.19533
     low, high = wilson_interval(8, 10)
     denominator = 1 + Z * Z / 10
-    centre = (0.8 + Z * Z / 20) / denominator
+    center = (0.8 + Z * Z / 20) / denominator
     half = Z * math.sqrt(0.8 * 0.2 / 10 + Z * Z / 400) / denominator
-    assert (low, high) == pytest.approx((centre - half, centre + half))
+    assert (low, high) == pytest.approx((center - half, center + half))
     assert (low, high) == pytest.approx((0.5408, 0.9314), abs=1e-4)
 
 
@@ -122,7 +122,7 @@ def test_the_band_narrows_with_more_questions():
     assert widths[0] > widths[1] > widths[2]
 
 
-def test_unpractised_domains_widen_the_band():
+def test_unpracticed_domains_widen_the_band():
     everything = estimate([a for d in DOMAINS for a in answers(d["key"], 15, 20)])
     no_agile = estimate([a for d in DOMAINS if d["key"] != "agile" for a in answers(d["key"], 15, 20)])
     assert everything.percent == pytest.approx(no_agile.percent)

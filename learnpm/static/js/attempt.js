@@ -34,7 +34,7 @@
     }
   }
 
-  function neighbour(section, step) {
+  function neighbor(section, step) {
     var index = questions.indexOf(section) + step;
     return questions[index] ? questions[index].dataset.key : null;
   }
@@ -44,8 +44,8 @@
     if (!el) { return; }
     var section = el.closest(".question");
     if (el.dataset.target) { event.preventDefault(); show(el.dataset.target); }
-    else if (el.classList.contains("prev")) { show(neighbour(section, -1)); }
-    else if (el.classList.contains("next")) { show(neighbour(section, 1)); }
+    else if (el.classList.contains("prev")) { show(neighbor(section, -1)); }
+    else if (el.classList.contains("next")) { show(neighbor(section, 1)); }
     else if (el.classList.contains("to-review")) { show(null); }
     else if (el.id === "take-break") { takeBreak(el); }
   });
