@@ -38,7 +38,7 @@ def grade_mock_ms(database_url: str | None = None, runs: int = 30) -> float:
     from learnpm import create_app
     from learnpm.auth.models import User
     from learnpm.extensions import db
-    from learnpm.quizzes import services
+    from learnpm.quizzes import answering, services
     from learnpm.quizzes.models import Attempt
     from learnpm.timeutil import utcnow
 
@@ -61,7 +61,7 @@ def grade_mock_ms(database_url: str | None = None, runs: int = 30) -> float:
                 content = item.version.content
                 key = question_type(content["type"]).key(content)
                 if rng.random() < 0.9:
-                    services.save_answer(user, attempt.id, item.question_key, key if rng.random() < 0.6 else None,
+                    answering.save_answer(user, attempt.id, item.question_key, key if rng.random() < 0.6 else None,
                                          False, utcnow())
             db.session.commit()
             attempt_id = attempt.id

@@ -15,7 +15,7 @@ from learnpm.extensions import csrf, db, limiter
 from learnpm.hours import queries as hours_queries
 from learnpm.hours import services as hours_services
 from learnpm.lessons import services as lesson_services
-from learnpm.quizzes import presenters
+from learnpm.quizzes import answering, presenters
 from learnpm.quizzes import services as quiz_services
 from learnpm.resilience import replayable
 from learnpm.timeutil import now
@@ -169,9 +169,8 @@ def save_answer(attempt_id: int, question_id: str):
     if "answer" not in body and "flagged" not in body:
         raise ValidationError("Send 'answer', 'flagged' or both.", {"answer": "required"})
     try:
-        saved = quiz_services.save_answer(current_user, attempt_id, question_id[:120],
-                                          body.get("answer", quiz_services.KEEP),
-                                          body.get("flagged", quiz_services.KEEP), now())
+        saved = answering.save_answer(current_user, attempt_id, question_id[:120], body.get("answer", answering.KEEP),
+                                      body.get("flagged", answering.KEEP), now())
     except Conflict:
         db.session.commit()  # keep the close that found the deadline passed
         raise

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from learnpm.extensions import db
-from learnpm.quizzes import services
+from learnpm.quizzes import answering, services
 from learnpm.quizzes.models import AttemptItem, QuestionVersion
 from learnpm.quizzes.types import question_type
 from tests.conftest import FakeClock
@@ -62,7 +62,7 @@ def take(app, clock):
                 good = right(item.question_key) if callable(right) else right
                 answer = question_type(content["type"]).key(content) if good else wrong_answer(content)
             if answer is not None:
-                services.save_answer(user, attempt.id, item.question_key, answer, now=clock())
+                answering.save_answer(user, attempt.id, item.question_key, answer, now=clock())
         clock.advance(30)
         services.submit(user, attempt.id, clock())
         db.session.commit()

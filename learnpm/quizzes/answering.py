@@ -1,0 +1,96 @@
+"""Saving an answer or a flag of an open attempt: the quiz's hottest write, in one locked read and one upsert."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from learnpm.errors import Conflict, NotFound, ValidationError
+from learnpm.extensions import db
+from learnpm.quizzes import clock
+from learnpm.quizzes.models import Attempt, AttemptAnswer, AttemptItem, QuestionVersion
+from learnpm.quizzes.services import MAX_ID, get_attempt
+from learnpm.quizzes.types import question_type
+
+KEEP = object()  # a field the request left out: keep what was saved
+
+
+def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP, flagged: object = KEEP,
+                now: datetime | None = None) -> dict:
+    """Validate and upsert one answer and/or flag of an open attempt; what is left out stays as saved."""
+    item = _open_item(user, attempt_id, question_key, now) or _open_item_or_refuse(user, attempt_id, question_key, now)
+    if clock.section_locked(item.section, item.locked_section):
+        raise Conflict("That question is in a section locked by the break.", {"section": item.section})
+    changes: dict = {"saved_at": now}
+    if flagged is not KEEP:
+        if not isinstance(flagged, bool):
+            raise ValidationError("'flagged' must be true or false.", {"flagged": "boolean"})
+        changes["flagged"] = flagged
+    if answer is not KEEP:
+        changes["answer"] = None if answer is None else question_type(item.content["type"]).validate(
+            answer, item.content)
+    upsert = _answer_upsert(db.engine.dialect.name, tuple(sorted(changes)))
+    saved = db.session.execute(upsert, {"item_id": item.id, "attempt_id": attempt_id, "answer": changes.get("answer"),
+                                        "flagged": changes.get("flagged", False), "saved_at": now}).one()
+    return {"question": question_key, "answer": saved.answer, "flagged": saved.flagged}
+
+
+# Built once: answer saves are among the hottest requests, and building a statement costs more than running it.
+# The attempt's row is locked as get_attempt(for_update=True) locks it (PostgreSQL; SQLite has one writer).
+_OPEN_ITEM = (select(Attempt.user_id, Attempt.status, Attempt.deadline, Attempt.locked_section,
+                     AttemptItem.id, AttemptItem.section, QuestionVersion.content)
+              .select_from(Attempt)
+              .join(AttemptItem, (AttemptItem.attempt_id == Attempt.id)
+                    & (AttemptItem.question_key == bindparam("key")))
+              .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+              .where(Attempt.id == bindparam("attempt"))
+              .with_for_update(of=Attempt))
+_ITEM_TO_ANSWER = (select(AttemptItem.id, AttemptItem.section, QuestionVersion.content)
+                   .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+                   .where(AttemptItem.attempt_id == bindparam("attempt"), AttemptItem.question_key == bindparam("key")))
+
+
+@dataclass(frozen=True)
+class _Item:
+    id: int
+    section: int | None
+    content: dict
+    locked_section: int | None
+
+
+def _open_item(user, attempt_id: int, question_key: str, now: datetime):
+    """The common case in one statement: the question of the user's own open attempt, in time; else None."""
+    if not 0 < attempt_id <= MAX_ID or "\x00" in question_key:  # PostgreSQL refuses NUL in text parameters
+        return None
+    row = db.session.execute(_OPEN_ITEM, {"attempt": attempt_id, "key": question_key}).first()
+    if row is None or row.user_id != user.id or row.status != "open" or clock.expired(row.deadline, now):
+        return None
+    return row
+
+
+def _open_item_or_refuse(user, attempt_id: int, question_key: str, now: datetime) -> _Item:
+    """The question to answer, or the error that says why not (closing an attempt whose deadline passed)."""
+    attempt = get_attempt(user, attempt_id, now, for_update=True)
+    if attempt.status != "open":
+        raise Conflict("The attempt is closed: its deadline passed or it was submitted.", {"status": "closed"})
+    item = None if "\x00" in question_key else db.session.execute(
+        _ITEM_TO_ANSWER, {"attempt": attempt.id, "key": question_key}).first()
+    if item is None:
+        raise NotFound(f"Question {question_key!r} is not in this attempt.")
+    return _Item(item.id, item.section, item.content, attempt.locked_section)
+
+
+@functools.cache
+def _answer_upsert(dialect: str, changed: tuple[str, ...]):
+    """The answer upsert that overwrites only `changed` columns of a saved answer, for one dialect."""
+    answers = AttemptAnswer.__table__  # a Core statement: the ORM's bulk machinery only adds cost here
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(answers)
+    excluded = statement.excluded
+    return (statement.on_conflict_do_update(index_elements=[answers.c.item_id],
+                                            set_={column: excluded[column] for column in changed})
+            .returning(answers.c.answer, answers.c.flagged))
