@@ -230,7 +230,10 @@ def main() -> None:
     results["cohort_report_ms"] = cohort_report_ms()
     if pg_url:
         results["postgresql"]["grade_mock_ms"] = grade_mock_ms(pg_url)
-        results["postgresql"]["cohort_report_ms"] = cohort_report_ms(pg_url)  # certificates touch no database
+        results["postgresql"]["cohort_report_ms"] = cohort_report_ms(pg_url)
+        # PRODUCT.md puts every figure under "postgresql" too; a certificate touches no database, so this is
+        # the same work measured again (not a copy of the SQLite figure).
+        results["postgresql"]["certificate_pdf_ms"] = certificate_pdf_ms()
     print(f"  grade_mock_ms {results['grade_mock_ms']}  certificate_pdf_ms {results['certificate_pdf_ms']}  "
           f"cohort_report_ms {results['cohort_report_ms']}")
     out = ROOT / "bench" / "results.json"

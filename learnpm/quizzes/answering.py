@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from learnpm.errors import Conflict, NotFound, ValidationError
 from learnpm.extensions import db
-from learnpm.quizzes import clock
+from learnpm.quizzes import clock, presenters
 from learnpm.quizzes.models import Attempt, AttemptAnswer, AttemptItem, QuestionVersion
 from learnpm.quizzes.services import MAX_ID, get_attempt
 from learnpm.quizzes.types import question_type
@@ -26,6 +26,10 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
     item = _open_item(user, attempt_id, question_key, now) or _open_item_or_refuse(user, attempt_id, question_key, now)
     if clock.section_locked(item.section, item.locked_section):
         raise Conflict("That question is in a section locked by the break.", {"section": item.section})
+    if clock.on_break(item.break_started_at, item.break_minutes, now):
+        ends = clock.break_ends_at(item.break_started_at, item.break_minutes)
+        raise Conflict("The break is on: the clock is stopped, and answers wait until it ends.",
+                       {"break": "in progress", "until": presenters.iso(ends)})
     changes: dict = {"saved_at": now}
     if flagged is not KEEP:
         if not isinstance(flagged, bool):
@@ -43,6 +47,7 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
 # Built once: answer saves are among the hottest requests, and building a statement costs more than running it.
 # The attempt's row is locked as get_attempt(for_update=True) locks it (PostgreSQL; SQLite has one writer).
 _OPEN_ITEM = (select(Attempt.user_id, Attempt.status, Attempt.deadline, Attempt.locked_section,
+                     Attempt.break_started_at, Attempt.break_minutes,
                      AttemptItem.id, AttemptItem.section, QuestionVersion.content)
               .select_from(Attempt)
               .join(AttemptItem, (AttemptItem.attempt_id == Attempt.id)
@@ -61,6 +66,8 @@ class _Item:
     section: int | None
     content: dict
     locked_section: int | None
+    break_started_at: datetime | None
+    break_minutes: int | None
 
 
 def _open_item(user, attempt_id: int, question_key: str, now: datetime):
@@ -82,7 +89,8 @@ def _open_item_or_refuse(user, attempt_id: int, question_key: str, now: datetime
         _ITEM_TO_ANSWER, {"attempt": attempt.id, "key": question_key}).first()
     if item is None:
         raise NotFound(f"Question {question_key!r} is not in this attempt.")
-    return _Item(item.id, item.section, item.content, attempt.locked_section)
+    return _Item(item.id, item.section, item.content, attempt.locked_section, attempt.break_started_at,
+                 attempt.break_minutes)
 
 
 @functools.cache

@@ -27,9 +27,22 @@ def section_locked(section: int, locked_section: int) -> bool:
     return section <= locked_section
 
 
-def can_start_break(break_minutes: int | None, break_started: bool, answered_sections: set[int]) -> bool:
-    """The break comes once, between the first and second sections, before any second-section answer."""
-    return bool(break_minutes) and not break_started and not any(s > 1 for s in answered_sections)
+def can_start_break(break_minutes: int | None, break_started: bool, answered_sections: set[int],
+                    unanswered_in_first: int) -> bool:
+    """The break comes once, between the sections: every first-section question answered, no second-section one."""
+    return (bool(break_minutes) and not break_started and unanswered_in_first == 0
+            and not any(s > 1 for s in answered_sections))
+
+
+def break_ends_at(break_started_at: datetime | None, break_minutes: int | None) -> datetime | None:
+    """When a break that was taken ends; None when none was taken."""
+    return None if break_started_at is None else break_started_at + timedelta(minutes=break_minutes or 0)
+
+
+def on_break(break_started_at: datetime | None, break_minutes: int | None, now: datetime) -> bool:
+    """During the break the clock stops (its minutes were added to the deadline), so nothing is answered."""
+    ends = break_ends_at(break_started_at, break_minutes)
+    return ends is not None and now < ends
 
 
 def deadline_after_break(deadline: datetime | None, break_minutes: int) -> datetime | None:

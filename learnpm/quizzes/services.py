@@ -27,7 +27,7 @@ from learnpm.quizzes.models import (
 from learnpm.reports import readiness_store
 
 MODES = ("check", "practice", "custom", "final", "mock", "review")
-TIME_LIMIT_RANGE = (10, 12 * 3600)
+TIME_LIMIT_RANGE = (10, 366 * 24 * 3600)  # "any from 10 up" (PRODUCT.md), within a year: no date overflows
 COUNT_RANGE = (1, 200)
 MAX_ID = 2**31 - 1
 
@@ -212,16 +212,22 @@ def answers_of(attempt: Attempt) -> dict[int, AttemptAnswer]:
 
 
 def start_break(user, attempt_id: int, now: datetime) -> Attempt:
-    """Start the optional break: lock the first section and move the deadline by the break's length."""
+    """Start the optional break once the first section is answered: lock that section, move the deadline by the
+    break's length, and hold answers until the break ends."""
     attempt = get_attempt(user, attempt_id, now, for_update=True)
     if attempt.status != "open":
         raise Conflict("The attempt is closed.", {"status": "closed"})
-    answered_sections = {section for (section,) in db.session.execute(
-        select(AttemptItem.section).join(AttemptAnswer, AttemptAnswer.item_id == AttemptItem.id)
-        .where(AttemptItem.attempt_id == attempt.id, AttemptAnswer.answer.is_not(None)))}
-    if not clock.can_start_break(attempt.break_minutes, attempt.break_started_at is not None, answered_sections):
-        raise Conflict("There is no break to take now: it comes once, between the two sections.",
-                       {"break": "not at the break point"})
+    answered = dict(db.session.execute(
+        select(AttemptItem.id, AttemptItem.section).join(AttemptAnswer, AttemptAnswer.item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == attempt.id, AttemptAnswer.answer.is_not(None))).all())
+    first = db.session.scalars(select(AttemptItem.id).where(AttemptItem.attempt_id == attempt.id,
+                                                            AttemptItem.section == 1)).all()
+    unanswered = sum(item_id not in answered for item_id in first)
+    if not clock.can_start_break(attempt.break_minutes, attempt.break_started_at is not None, set(answered.values()),
+                                 unanswered):
+        raise Conflict("There is no break to take now: it comes once, when every question of the first section "
+                       "is answered and before any of the second.",
+                       {"break": "not at the break point", "unanswered_in_first_section": unanswered})
     attempt.break_started_at = now
     attempt.locked_section = 1
     attempt.deadline = clock.deadline_after_break(attempt.deadline, attempt.break_minutes)

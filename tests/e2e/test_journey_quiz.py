@@ -62,3 +62,27 @@ def answer_visible_question(section):
             select.select_option(index=1)
     else:
         section.get_by_label("Your answer").fill("charter")
+
+
+def test_the_mock_exams_break_holds_the_second_section_until_it_ends(page, quiz_imported, learner):
+    """The break's minutes go on the deadline, so the page keeps the second section closed through them."""
+    log_in(page, learner.email)
+    page.goto("/quizzes")
+    page.get_by_role("button", name="Start the mock exam").click()
+    for number in range(1, 5):  # the first section of the small program's mock
+        page.get_by_role("button", name=re.compile(rf"^Question {number}\b")).click()
+        answer_visible_question(page.locator("section.question:not([hidden])"))
+        page.wait_for_timeout(700)  # past the text answer's debounce
+        expect(page.get_by_role("status")).to_have_text("All answers saved.")
+    page.get_by_role("button", name="Take the break").click()
+    expect(page.get_by_role("status")).to_contain_text("On the break until")
+    def shown_input():
+        return page.locator("section.question:not([hidden]) fieldset").locator("input, select").first
+
+    for when in ("after taking it", "after a reload"):
+        page.get_by_role("button", name=re.compile(r"^Question 5\b")).click()
+        expect(shown_input(), when).to_be_disabled()
+        page.get_by_role("button", name=re.compile(r"^Question 1\b")).click()
+        expect(shown_input(), when).to_be_disabled()
+        page.reload()
+    expect(page.get_by_role("status")).to_contain_text("On the break until")

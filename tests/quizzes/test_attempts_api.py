@@ -127,6 +127,9 @@ def test_bad_requests_get_clear_errors(api, make_user, client):
     assert api.post("/attempts", {"mode": "practice", "domain": "alpha", "count": 0}).status_code == 422
     assert api.post("/attempts", {"mode": "practice", "domain": "alpha", "count": "5"}).status_code == 422
     assert api.post("/attempts", {"mode": "practice", "domain": "alpha", "time_limit_seconds": 5}).status_code == 422
+    for beyond_a_year in (366 * 24 * 3600 + 1, 10**30):  # hostile: no date arithmetic overflows
+        assert api.post("/attempts", {"mode": "practice", "domain": "alpha",
+                                      "time_limit_seconds": beyond_a_year}).status_code == 422
     assert api.post("/attempts", {"mode": "practice", "domain": "alpha", "count": 50}).status_code == 409
     assert api.post("/attempts", {"mode": "check", "lesson": "mini-course/nope"}).status_code == 404
     assert api.post("/attempts", ["mode"]).status_code == 400
@@ -195,15 +198,46 @@ def test_mock_exam_follows_the_program(api):
 def test_the_break_locks_the_first_section_and_extends_the_deadline(api):
     attempt = api.start(mode="mock")
     aid = attempt["id"]
-    first = next(q for q in attempt["questions"] if q["section"] == 1)
-    second = next(q for q in attempt["questions"] if q["section"] == 2)
-    api.put(f"/attempts/{aid}/answers/{first['id']}", {"answer": None, "flagged": True})
+    first = [q for q in attempt["questions"] if q["section"] == 1]
+    for question in first:
+        api.put(f"/attempts/{aid}/answers/{question['id']}", {"answer": right_answer(question["id"])})
     taken = api.post(f"/attempts/{aid}/break")
     assert taken.status_code == 200
     assert taken.get_json()["deadline"] == "2026-11-25T10:15:00Z" and taken.get_json()["locked_section"] == 1
-    assert api.put(f"/attempts/{aid}/answers/{first['id']}", {"answer": None}).status_code == 409
-    assert api.put(f"/attempts/{aid}/answers/{second['id']}", {"answer": None}).status_code == 200
+    assert api.put(f"/attempts/{aid}/answers/{first[0]['id']}", {"answer": None}).status_code == 409
     assert api.post(f"/attempts/{aid}/break").status_code == 409  # only once
+
+
+def test_the_break_comes_only_when_the_first_section_is_answered(api):
+    attempt = api.start(mode="mock")
+    aid = attempt["id"]
+    first = [q for q in attempt["questions"] if q["section"] == 1]
+    for question in first[:-1]:
+        api.put(f"/attempts/{aid}/answers/{question['id']}", {"answer": right_answer(question["id"])})
+    early = api.post(f"/attempts/{aid}/break")
+    assert early.status_code == 409
+    assert early.get_json()["detail"] == {"break": "not at the break point", "unanswered_in_first_section": 1}
+    api.put(f"/attempts/{aid}/answers/{first[-1]['id']}", {"answer": right_answer(first[-1]["id"])})
+    assert api.post(f"/attempts/{aid}/break").status_code == 200
+
+
+def test_during_the_break_the_clock_stops_so_no_answer_is_taken(api, clock):
+    """The break's minutes go on the deadline: answering through them would be exam time for free."""
+    attempt = api.start(mode="mock")
+    aid = attempt["id"]
+    first = [q for q in attempt["questions"] if q["section"] == 1]
+    second = next(q for q in attempt["questions"] if q["section"] == 2)
+    for question in first:
+        api.put(f"/attempts/{aid}/answers/{question['id']}", {"answer": right_answer(question["id"])})
+    assert api.post(f"/attempts/{aid}/break").status_code == 200
+    clock.advance(4 * 60 + 59)
+    during = api.put(f"/attempts/{aid}/answers/{second['id']}", {"answer": right_answer(second["id"])})
+    assert during.status_code == 409
+    assert during.get_json()["detail"] == {"break": "in progress", "until": "2026-11-25T10:05:00Z"}
+    assert second["id"] not in api.get(f"/attempts/{aid}").get_json()["answers"]
+    assert api.get(f"/attempts/{aid}").get_json()["status"] == "open"  # a refused save does not close it
+    clock.advance(1)
+    assert api.put(f"/attempts/{aid}/answers/{second['id']}", {"answer": right_answer(second["id"])}).status_code == 200
 
 
 def test_no_break_once_the_second_section_is_answered_or_outside_a_mock(api):
@@ -283,3 +317,10 @@ def test_instructor_gives_extra_time_on_the_accommodations_page(client, quiz_imp
     assert "No account with that email." in page.get_data(as_text=True)
     assert 'value="ghost@example.com"' in page.get_data(as_text=True)
     assert client.post("/instructor/accommodations", data={"email": learner.email, "factor": "2"}).status_code == 400
+
+
+def test_a_practice_time_limit_may_be_any_length_from_ten_seconds(api):
+    """PRODUCT.md: "any time_limit_seconds from 10 up" (a day's marathon included), within a year."""
+    for seconds in (10, 30 * 3600, 366 * 24 * 3600):
+        attempt = api.start(mode="practice", domain="alpha", count=2, time_limit_seconds=seconds)
+        assert attempt["deadline"] is not None

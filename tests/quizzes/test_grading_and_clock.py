@@ -72,9 +72,13 @@ def test_deadline_with_extra_time_and_one_second_of_grace():
 
 
 def test_the_break_comes_once_between_sections_and_stops_the_clock():
-    assert clock.can_start_break(10, False, {1})
-    assert not clock.can_start_break(10, True, {1})
-    assert not clock.can_start_break(10, False, {1, 2})
-    assert not clock.can_start_break(None, False, set())
+    assert clock.can_start_break(10, False, {1}, unanswered_in_first=0)
+    assert not clock.can_start_break(10, False, {1}, unanswered_in_first=1)  # the first section is not done
+    assert not clock.can_start_break(10, True, {1}, unanswered_in_first=0)
+    assert not clock.can_start_break(10, False, {1, 2}, unanswered_in_first=0)
+    assert not clock.can_start_break(None, False, set(), unanswered_in_first=0)
     assert clock.deadline_after_break(T0, 10) == T0 + timedelta(minutes=10)
     assert clock.section_locked(1, 1) and not clock.section_locked(2, 1)
+    assert clock.break_ends_at(T0, 10) == T0 + timedelta(minutes=10) and clock.break_ends_at(None, 10) is None
+    assert clock.on_break(T0, 10, T0 + timedelta(minutes=9, seconds=59))
+    assert not clock.on_break(T0, 10, T0 + timedelta(minutes=10)) and not clock.on_break(None, 10, T0)

@@ -120,8 +120,16 @@
         if (!Object.keys(pending).length) { say("All answers saved."); }
         send(key);
       } else if (response.status === 409) {
-        say("The attempt is closed. Showing your results…");
-        setTimeout(function () { location.reload(); }, 1500);
+        response.json().then(function (data) {
+          var detail = data && data.detail;
+          if (detail && detail["break"] === "in progress") {  // a save raced the break: send it when it ends
+            pending[key] = Object.assign(body, pending[key] || {});
+            holdForBreak(Date.parse(detail.until));
+            return;
+          }
+          say("The attempt is closed. Showing your results…");
+          setTimeout(function () { location.reload(); }, 1500);
+        }, function () { location.reload(); });
       } else if (response.status === 429 || response.status >= 500) {
         retry(key, body);
       } else {
@@ -165,23 +173,51 @@
     }
   });
 
-  // ---- the break ----
+  // ---- the break: the clock stops for it (its minutes go on the deadline), so answers wait ----
+  var breakTimer = null;
+
+  function setAnswering(sectionFilter, enabled) {
+    questions.forEach(function (section) {
+      if (sectionFilter(section.dataset.section)) {
+        section.querySelector("fieldset").disabled = !enabled;
+        section.querySelector(".flag-box").disabled = !enabled;
+      }
+    });
+  }
+
+  function holdForBreak(endsAtServer) {
+    var wait = endsAtServer - (Date.now() + skew);
+    if (!(wait > 0)) { return; }
+    var ends = new Date(Date.now() + wait);
+    setAnswering(function (s) { return s !== "1"; }, false);
+    say("On the break until " + ends.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) +
+        ": the clock is stopped, and the second section opens when the break ends.");
+    clearTimeout(breakTimer);
+    breakTimer = setTimeout(function () {
+      setAnswering(function (s) { return s !== "1"; }, true);
+      say("The break is over: the clock is running again.");
+      Object.keys(pending).forEach(send);
+    }, wait + 500);
+  }
+
   function takeBreak(button) {
     fetch("/api/v1/attempts/" + attemptId + "/break", {
       method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token.content }
     }).then(function (response) { return response.json().then(function (data) { return [response, data]; }); })
       .then(function (result) {
-        if (!result[0].ok) { say(result[1].detail || "The break is not available now."); return; }
+        var detail = result[1].detail;
+        if (!result[0].ok) {
+          say(typeof detail === "string" ? detail : detail && detail.unanswered_in_first_section
+            ? "Answer every question of the first section before the break (" +
+              detail.unanswered_in_first_section + " left)."
+            : "The break is not available now.");
+          return;
+        }
         deadline = Date.parse(result[1].deadline);
-        questions.forEach(function (section) {
-          if (section.dataset.section === "1") {
-            section.querySelector("fieldset").disabled = true;
-            section.querySelector(".flag-box").disabled = true;
-          }
-        });
-        button.closest(".break-offer").innerHTML = "<p>Break started: the clock has " +
-          root.dataset.breakMinutes + " minutes added. The first section is now locked. Continue when ready.</p>";
-        say("Break started.");
+        setAnswering(function (s) { return s === "1"; }, false);
+        button.closest(".break-offer").innerHTML = "<p>Break started: " + root.dataset.breakMinutes +
+          " minutes with the clock stopped. The first section is now locked.</p>";
+        holdForBreak(Date.parse(result[1].break_started_at) + 60000 * Number(root.dataset.breakMinutes));
       });
   }
 
@@ -223,6 +259,9 @@
   }
   var interval = setInterval(tick, 1000);
   tick();
+  if (root.dataset.breakStarted) {  // reloaded during the break
+    holdForBreak(Date.parse(root.dataset.breakStarted) + 60000 * Number(root.dataset.breakMinutes));
+  }
 
   questions.forEach(markNavigator);
   var start = location.hash.indexOf("#q-") === 0 ? location.hash.slice(3) : null;
