@@ -41,7 +41,8 @@ def _check_courses(tree: ContentTree) -> None:
         if course.doc.error:
             continue
         if not isinstance(meta.get("title"), str) or not meta["title"].strip():
-            tree.problem(course.path, course.doc.key_lines.get("title", 1), "course title is required")
+            tree.problem(course.path, course.doc.key_lines.get("title", 1),
+                         f"course title is required (a text), got {meta.get('title')!r}")
         program = meta.get("program")
         if program not in tree.programs:
             tree.problem(course.path, course.doc.key_lines.get("program", 1),
@@ -49,7 +50,8 @@ def _check_courses(tree: ContentTree) -> None:
         _check_assessment(tree, course)
         for module in course.modules:
             if not module.doc.error and not isinstance(module.doc.meta.get("title"), str):
-                tree.problem(module.path, module.doc.key_lines.get("title", 1), "module title is required")
+                tree.problem(module.path, module.doc.key_lines.get("title", 1),
+                             f"module title is required (a text), got {module.doc.meta.get('title')!r}")
         slugs: dict[str, LessonSource] = {}
         for lesson in course.lessons:
             if lesson.doc.error:

@@ -119,7 +119,7 @@ def _load_programs(tree: ContentTree) -> None:
         for message in problems:
             tree.problem(path, 1, message)
         if not problems:
-            tree.programs[path.stem] = program_from_dict(data)
+            tree.programs[path.stem] = program_from_dict({**data, "key": path.stem})
 
 
 def _document(tree: ContentTree, path: Path) -> Document:

@@ -53,10 +53,10 @@ def program_problems(data: object, stem: str) -> list[str]:
     if not isinstance(data, dict):
         return ["a program file must be a mapping of keys to values"]
     problems = []
-    if data.get("key") != stem:
-        problems.append(f"key {data.get('key')!r} must equal the file name {stem!r}")
+    if "key" in data and data["key"] != stem:  # the key is the file's stem; stating it is optional
+        problems.append(f"key {data['key']!r} must equal the file name {stem!r} (or be left out)")
     if not isinstance(data.get("title"), str):
-        problems.append("title is required")
+        problems.append(f"title is required (a text), got {data.get('title')!r}")
     hours = data.get("target_hours")
     if not isinstance(hours, int | float) or isinstance(hours, bool) or hours <= 0:
         problems.append(f"target_hours must be a positive number, got {hours!r}")

@@ -123,3 +123,24 @@ def test_check_command_exit_codes(runner, content):
     bad = runner.invoke(args=["content", "check", str(content)])
     assert bad.exit_code == 1
     assert "02-second.md:1: missing front matter" in bad.output
+
+
+def test_a_program_is_keyed_by_its_file_name_and_may_leave_the_key_out(content):
+    program = content / "programs/capm.yml"
+    text = program.read_text()
+    assert "key: capm\n" in text
+    program.write_text(text.replace("key: capm\n", ""))
+    tree, _problems = check_content(content)
+    assert messages(content) == [] and tree.programs["capm"].key == "capm"
+    program.write_text(text.replace("key: capm\n", "key: pmp\n"))
+    assert "programs/capm.yml:1: key 'pmp' must equal the file name 'capm' (or be left out)" in messages(content)
+
+
+def test_missing_titles_quote_what_was_there(content):
+    course = content / "courses/demo/course.md"
+    course.write_text(course.read_text().replace("title: ", "title: 42\nsubtitle: ", 1))
+    module = content / "courses/demo/01-basics/module.md"
+    module.write_text("---\ntitle: [a, b]\n---\n")
+    found = messages(content)
+    assert "courses/demo/course.md:2: course title is required (a text), got 42" in found
+    assert "courses/demo/01-basics/module.md:2: module title is required (a text), got ['a', 'b']" in found
