@@ -16,7 +16,7 @@ from learnpm.extensions import db
 from learnpm.hours.crediting import Beat, ClockState, Limits, OpenRecord, credit
 from learnpm.hours.ledger import GENESIS, BrokenLink, ledger_key, row_hash, verify_chain
 from learnpm.hours.models import EngagementClock, HoursEntry, LessonProgress
-from learnpm.lessons.models import Course, Lesson
+from learnpm.lessons.models import PUBLISHED_LESSON, Course, Lesson
 from learnpm.timeutil import utcnow
 
 SOURCES = ("engagement", "live", "correction")
@@ -50,8 +50,7 @@ def find_lesson(ref: str) -> Lesson:
     """Return the published lesson named "COURSE/LESSON"."""
     course_slug, lesson_slug = _slugs(ref)
     lesson = db.session.scalar(select(Lesson).join(Course).where(
-        Course.slug == course_slug, Lesson.slug == lesson_slug, Course.published.is_(True),
-        Lesson.draft.is_(False), Lesson.retired.is_(False)))
+        Course.slug == course_slug, Lesson.slug == lesson_slug, *PUBLISHED_LESSON))
     if lesson is None:
         raise NotFound(f"No published lesson {ref!r}.")
     return lesson
@@ -145,8 +144,7 @@ _BEAT_READ = (
     .join(Course, Course.id == Lesson.course_id)
     .outerjoin(_CLOCKS, _CLOCKS.c.user_id == bindparam("user"))
     .outerjoin(_PROGRESS, (_PROGRESS.c.user_id == bindparam("user")) & (_PROGRESS.c.lesson_id == Lesson.id))
-    .where(Course.slug == bindparam("course"), Lesson.slug == bindparam("lesson"),
-           Course.published.is_(True), Lesson.draft.is_(False), Lesson.retired.is_(False)))
+    .where(Course.slug == bindparam("course"), Lesson.slug == bindparam("lesson"), *PUBLISHED_LESSON))
 _STATE_COLUMNS = tuple(_state_values(ClockState(None, None, 0, None)))  # every column _store_state writes
 _SWAP_CLOCK = (update(_CLOCKS).where(_CLOCKS.c.user_id == bindparam("user"), _CLOCKS.c.version == bindparam("seen"))
                .values(version=bindparam("seen") + 1, **{c: bindparam(f"new_{c}") for c in _STATE_COLUMNS}))
@@ -161,7 +159,19 @@ def _beat_read(user_id: int, ref: str):
     return row
 
 
-def _plain_beat(row, beat: Beat, settings: HoursSettings) -> BeatResult | None:
+def _limits(settings: HoursSettings, duration_seconds: int, sealed_here: int) -> Limits:
+    return Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, duration_seconds, sealed_here)
+
+
+def _result(decision, lesson_id: int, sealed_here: int, ledger_seconds: int) -> BeatResult:
+    """What the page is told: the credit, the lesson's seconds and the learner's total, open record included."""
+    record = decision.state.open
+    open_seconds = record.seconds if record else 0
+    open_here = open_seconds if record and record.lesson_id == lesson_id else 0
+    return BeatResult(decision.credited, sealed_here + open_here, ledger_seconds + open_seconds)
+
+
+def _plain_beat(row, beat: Beat, duration_seconds: int, settings: HoursSettings) -> BeatResult | None:
     """Most beats: one compare-and-swap write after _beat_read; None when heartbeat()'s full path must run.
 
     That is the learner's first beat (no clock yet), a beat that seals a record into the ledger, and a
@@ -170,9 +180,7 @@ def _plain_beat(row, beat: Beat, settings: HoursSettings) -> BeatResult | None:
     if row.version is None:
         return None
     sealed_here = row.sealed_here or 0
-    limits = Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, row.duration_minutes * 60,
-                    sealed_here)
-    decision = credit(_state(row), beat, limits)
+    decision = credit(_state(row), beat, _limits(settings, duration_seconds, sealed_here))
     if decision.seal:
         return None
     values = _state_values(decision.state)
@@ -182,33 +190,30 @@ def _plain_beat(row, beat: Beat, settings: HoursSettings) -> BeatResult | None:
         db.session.rollback()
         return None
     db.session.commit()
-    open_here = values["open_seconds"] if values["open_lesson_id"] == row.lesson_id else 0
-    return BeatResult(decision.credited, sealed_here + open_here, row.ledger_seconds + values["open_seconds"])
+    return _result(decision, beat.lesson_id, sealed_here, row.ledger_seconds)
 
 
 def heartbeat(user_id: int, lesson_ref: str, visible: bool, active: bool, now: datetime,
               settings: HoursSettings) -> BeatResult:
     """Accept a beat from a lesson page, credit what the rule allows, and commit."""
     row = _beat_read(user_id, lesson_ref)
-    lesson_id, duration_seconds = row.lesson_id, row.duration_minutes * 60
-    plain = _plain_beat(row, Beat(lesson_id, visible, active, now), settings)
+    beat, duration_seconds = Beat(row.lesson_id, visible, active, now), row.duration_minutes * 60
+    plain = _plain_beat(row, beat, duration_seconds, settings)
     if plain is not None:
         return plain
     key = ledger_key(settings.secret_key)
 
     def work() -> BeatResult:
         clock = _clock(user_id)
-        sealed_here = _sealed_seconds(user_id, lesson_id)
-        limits = Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, duration_seconds, sealed_here)
-        decision = credit(_state(clock), Beat(lesson_id, visible, active, now), limits)
+        sealed_here = _sealed_seconds(user_id, beat.lesson_id)
+        decision = credit(_state(clock), beat, _limits(settings, duration_seconds, sealed_here))
         if decision.seal:
             _seal(clock, decision.seal, key)
-            if decision.seal.lesson_id == lesson_id:
+            if decision.seal.lesson_id == beat.lesson_id:
                 sealed_here += decision.seal.seconds
         _store_state(clock, decision.state)
         db.session.flush()
-        open_here = clock.open_seconds if clock.open_lesson_id == lesson_id else 0
-        return BeatResult(decision.credited, sealed_here + open_here, clock.ledger_seconds + clock.open_seconds)
+        return _result(decision, beat.lesson_id, sealed_here, clock.ledger_seconds)
 
     return _with_retries(work)
 

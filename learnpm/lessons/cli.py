@@ -59,7 +59,7 @@ def import_(path: str | None) -> None:
         with click.progressbar(length=len(tree.lessons), label="importing lessons",
                                hidden=len(tree.lessons) < PROGRESS_BAR_FROM) as bar:
             report = import_tree(tree, progress=lambda _name: bar.update(1))
-        _refresh_readiness(report.changed)
+        _refresh_readiness(report.changed_programs)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -74,12 +74,11 @@ def import_(path: str | None) -> None:
                f"{report.unchanged} unchanged")
 
 
-def _refresh_readiness(changed: list[str]) -> None:
+def _refresh_readiness(keys: list[str]) -> None:
     """A program whose domains or weights changed gets its learners' stored readiness recomputed."""
     from learnpm.lessons.models import Program
     from learnpm.reports import readiness_store
 
-    keys = [item.split(" ", 1)[1] for item in changed if item.startswith("program ")]
     for program_id in db.session.scalars(select(Program.id).where(Program.key.in_(keys))) if keys else []:
         readiness_store.refresh_program(program_id, utcnow())
 

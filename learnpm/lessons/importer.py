@@ -29,6 +29,11 @@ class ImportReport:
     def nothing_changed(self) -> bool:
         return not (self.added or self.changed or self.retired)
 
+    @property
+    def changed_programs(self) -> list[str]:
+        """The keys of the programs whose definition changed (the labels are written by _upsert_program)."""
+        return [item.removeprefix("program ") for item in self.changed if item.startswith("program ")]
+
 
 FRONT_MATTER_FIELDS = ("title", "duration", "domain", "objectives", "activity_minutes", "draft")
 

@@ -111,6 +111,10 @@ class Lesson(db.Model):
         return self.duration_minutes * 60
 
 
+# A lesson learners may read: in a published course, neither a draft nor retired (use in a select's where()).
+PUBLISHED_LESSON = (Course.published.is_(True), Lesson.draft.is_(False), Lesson.retired.is_(False))
+
+
 class LessonRevision(db.Model):
     """Every saved version of a lesson, from an import or the browser editor."""
 

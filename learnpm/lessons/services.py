@@ -12,7 +12,7 @@ from learnpm import audit
 from learnpm.errors import NotFound, ValidationError
 from learnpm.extensions import db
 from learnpm.lessons.importer import add_revision
-from learnpm.lessons.models import Course, Lesson, LessonRevision, Module
+from learnpm.lessons.models import PUBLISHED_LESSON, Course, Lesson, LessonRevision, Module
 from learnpm.lessons.rendering import render_markdown
 from learnpm.lessons.search import Hit, index_lesson, search_lessons
 from learnpm.timeutil import utcnow
@@ -59,8 +59,7 @@ def course_outline(course: Course, include_drafts: bool = False) -> list[tuple[M
 
 # The reading page's statements, built once (building one costs more than running it).
 _PUBLISHED_LESSON = (select(Lesson).join(Course).options(joinedload(Lesson.module)).where(
-    Course.slug == bindparam("course"), Lesson.slug == bindparam("lesson"), Course.published.is_(True),
-    Lesson.draft.is_(False), Lesson.retired.is_(False)))
+    Course.slug == bindparam("course"), Lesson.slug == bindparam("lesson"), *PUBLISHED_LESSON))
 _VISIBLE_NEIGHBOR = select(Lesson.slug, Lesson.title, Lesson.position).where(
     Lesson.course_id == bindparam("course"), Lesson.draft.is_(False), Lesson.retired.is_(False))
 _NEIGHBORS = union_all(

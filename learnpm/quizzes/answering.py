@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -55,19 +54,6 @@ _OPEN_ITEM = (select(Attempt.user_id, Attempt.status, Attempt.deadline, Attempt.
               .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
               .where(Attempt.id == bindparam("attempt"))
               .with_for_update(of=Attempt))
-_ITEM_TO_ANSWER = (select(AttemptItem.id, AttemptItem.section, QuestionVersion.content)
-                   .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-                   .where(AttemptItem.attempt_id == bindparam("attempt"), AttemptItem.question_key == bindparam("key")))
-
-
-@dataclass(frozen=True)
-class _Item:
-    id: int
-    section: int | None
-    content: dict
-    locked_section: int | None
-    break_started_at: datetime | None
-    break_minutes: int | None
 
 
 def _open_item(user, attempt_id: int, question_key: str, now: datetime):
@@ -80,17 +66,16 @@ def _open_item(user, attempt_id: int, question_key: str, now: datetime):
     return row
 
 
-def _open_item_or_refuse(user, attempt_id: int, question_key: str, now: datetime) -> _Item:
+def _open_item_or_refuse(user, attempt_id: int, question_key: str, now: datetime):
     """The question to answer, or the error that says why not (closing an attempt whose deadline passed)."""
     attempt = get_attempt(user, attempt_id, now, for_update=True)
     if attempt.status != "open":
         raise Conflict("The attempt is closed: its deadline passed or it was submitted.", {"status": "closed"})
     item = None if "\x00" in question_key else db.session.execute(
-        _ITEM_TO_ANSWER, {"attempt": attempt.id, "key": question_key}).first()
+        _OPEN_ITEM, {"attempt": attempt.id, "key": question_key}).first()
     if item is None:
         raise NotFound(f"Question {question_key!r} is not in this attempt.")
-    return _Item(item.id, item.section, item.content, attempt.locked_section, attempt.break_started_at,
-                 attempt.break_minutes)
+    return item
 
 
 @functools.cache

@@ -217,13 +217,14 @@ def start_break(user, attempt_id: int, now: datetime) -> Attempt:
     attempt = get_attempt(user, attempt_id, now, for_update=True)
     if attempt.status != "open":
         raise Conflict("The attempt is closed.", {"status": "closed"})
-    answered = dict(db.session.execute(
-        select(AttemptItem.id, AttemptItem.section).join(AttemptAnswer, AttemptAnswer.item_id == AttemptItem.id)
-        .where(AttemptItem.attempt_id == attempt.id, AttemptAnswer.answer.is_not(None))).all())
-    first = db.session.scalars(select(AttemptItem.id).where(AttemptItem.attempt_id == attempt.id,
-                                                            AttemptItem.section == 1)).all()
-    unanswered = sum(item_id not in answered for item_id in first)
-    if not clock.can_start_break(attempt.break_minutes, attempt.break_started_at is not None, set(answered.values()),
+    per_section = {section: (items, answered) for section, items, answered in db.session.execute(
+        select(AttemptItem.section, func.count(), func.count(AttemptAnswer.answer))  # count() skips NULL answers
+        .outerjoin(AttemptAnswer, AttemptAnswer.item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == attempt.id).group_by(AttemptItem.section))}
+    items, answered = per_section.get(1, (0, 0))
+    unanswered = items - answered
+    answered_sections = {section for section, (_, count) in per_section.items() if count}
+    if not clock.can_start_break(attempt.break_minutes, attempt.break_started_at is not None, answered_sections,
                                  unanswered):
         raise Conflict("There is no break to take now: it comes once, when every question of the first section "
                        "is answered and before any of the second.",

@@ -168,17 +168,17 @@ def item_report(course: Course, first_only: bool, cache: dict | None = None) -> 
         select(func.count(), func.max(Attempt.id), func.max(Attempt.closed_at))
         .where(Attempt.program_id == course.program_id, Attempt.status == "closed")).one()
     fingerprint = (course.program_id, closed, last_id, last_closed, sorted((vid, v[4]) for vid, v in versions.items()))
+    keys = {str(vid): _keyed(v[7]) for vid, v in versions.items()}
     cached = cache.get((course.id, first_only)) if cache is not None else None
     if cached is not None and cached[0] == fingerprint:
         analysis = cached[1]
     else:
         with _collector_paused():
-            analysis = _analyze(course, first_only, versions)
+            analysis = _analyze(course, first_only, versions, keys)
         if cache is not None:
             cache[(course.id, first_only)] = (fingerprint, analysis)
 
     stats = analysis.stats
-    keys = {str(vid): _keyed(v[7]) for vid, v in versions.items()}
     report_rows = []
     for vid_text, item in stats.items():
         key, number, current, retired, kind, domain, task, content = versions[int(vid_text)]
@@ -194,7 +194,7 @@ def item_report(course: Course, first_only: bool, cache: dict | None = None) -> 
                       len(all_keys), len(all_keys - answered), analysis.attempts, closed > MAX_ATTEMPTS)
 
 
-def _analyze(course: Course, first_only: bool, versions: dict[int, tuple]) -> _Analysis:
+def _analyze(course: Course, first_only: bool, versions: dict[int, tuple], keys: dict[str, set]) -> _Analysis:
     """Read the responses of the most recent closed attempts and compute the item statistics and the forms."""
     recent = (select(Attempt.id, Attempt.user_id, Attempt.mode, Attempt.lesson_id, Attempt.created_at)
               .where(Attempt.program_id == course.program_id, Attempt.status == "closed")
@@ -221,7 +221,6 @@ def _analyze(course: Course, first_only: bool, versions: dict[int, tuple]) -> _A
         if scored:
             attempts.setdefault(attempt_id, (user_id, mode, lesson_id, {}))[3][version_id] = int(bool(correct))
 
-    keys = {str(vid): _keyed(v[7]) for vid, v in versions.items()}
     options = {str(vid): [o["id"] for o in v[7].get("options", [])] if v[4] in ("single", "multiple", "hotspot") else []
                for vid, v in versions.items()}
     stats = item_statistics(responses, keys, first_attempts_only=first_only, min_responses=MIN_RESPONSES,

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Float, Select, and_, case, exists, func, l
 
 from learnpm.extensions import db
 from learnpm.hours.models import EngagementClock, LessonProgress
-from learnpm.lessons.models import Course, Lesson, Module
+from learnpm.lessons.models import PUBLISHED_LESSON, Course, Lesson, Module
 from learnpm.lessons.models import Program as ProgramRow
 from learnpm.lessons.programs import Program
 from learnpm.quizzes.models import Attempt, AttemptItem, Question
@@ -231,7 +231,7 @@ def lessons_teaching(program_id: int, domains: Iterable[str]) -> dict[tuple[str,
         select(Question.domain, Question.task, Course.slug, Lesson.slug, Lesson.title, Lesson.position)
         .join(Lesson, Lesson.id == Question.lesson_id).join(Course, Course.id == Lesson.course_id)
         .where(Question.program_id == program_id, Question.domain.in_(keys), Question.retired.is_(False),
-               Lesson.draft.is_(False), Lesson.retired.is_(False), Course.published.is_(True))
+               *PUBLISHED_LESSON)
         .distinct().order_by(Course.slug, Lesson.position))
     found: dict[tuple[str, str | None], list[LessonLink]] = {}
     for domain, task, course_slug, slug, title, _position in rows:
