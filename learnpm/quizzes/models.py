@@ -122,7 +122,7 @@ class AttemptAnswer(db.Model):
 
     item_id: Mapped[int] = mapped_column(ForeignKey("attempt_items.id"), primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
-    answer: Mapped[object | None] = mapped_column(JSON)
+    answer: Mapped[object | None] = mapped_column(JSON(none_as_null=True))  # no answer is SQL NULL, not 'null'
     flagged: Mapped[bool] = mapped_column(default=False)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
 

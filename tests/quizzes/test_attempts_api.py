@@ -214,6 +214,7 @@ def test_the_break_comes_only_when_the_first_section_is_answered(api):
     first = [q for q in attempt["questions"] if q["section"] == 1]
     for question in first[:-1]:
         api.put(f"/attempts/{aid}/answers/{question['id']}", {"answer": right_answer(question["id"])})
+    api.put(f"/attempts/{aid}/answers/{first[-1]['id']}", {"answer": None, "flagged": True})  # flagged, no answer
     early = api.post(f"/attempts/{aid}/break")
     assert early.status_code == 409
     assert early.get_json()["detail"] == {"break": "not at the break point", "unanswered_in_first_section": 1}
