@@ -15,6 +15,8 @@ from learnpm.extensions import db
 from learnpm.lessons.exporter import export_content
 from learnpm.lessons.importer import import_tree
 from learnpm.lessons.lint import check_content, errors
+from learnpm.quizzes import cueing
+from learnpm.quizzes.bankfile import POOLS
 from learnpm.timeutil import utcnow
 
 PROGRESS_BAR_FROM = 50  # lessons; smaller imports finish before a bar is worth drawing
@@ -90,7 +92,10 @@ def stats(path: str | None, as_json: bool) -> None:
     """Count courses, lessons, rated minutes and questions (by domain)."""
     tree, _problems = check_content(_root(path))
     lessons = [lesson for lesson in tree.lessons if not lesson.doc.error and not lesson.doc.meta.get("draft")]
-    by_domain = Counter(q.domain for bank in tree.banks for q in bank.questions if q.domain)
+    questions = [q for bank in tree.banks for q in bank.questions]
+    by_domain = Counter(q.domain for q in questions if q.domain)
+    mock_items = Counter(q.domain for q in questions if q.domain and q.pool == "exam" and not q.check)
+    share = cueing.key_longest_share(questions)
     figures = {
         "courses": len(tree.courses),
         "lessons": len(lessons),
@@ -98,6 +103,10 @@ def stats(path: str | None, as_json: bool) -> None:
                              if isinstance(lesson.doc.meta.get("duration"), int)),
         "questions": sum(len(bank.questions) for bank in tree.banks),
         "questions_by_domain": dict(sorted(by_domain.items())),
+        "questions_by_pool": {pool: sum(q.pool == pool for q in questions) for pool in POOLS},
+        "mock_items_by_domain": dict(sorted(mock_items.items())),
+        "questions_by_type": dict(sorted(Counter(q.type for q in questions if q.type).items())),
+        "key_longest_share": round(share, 3) if share is not None else None,
     }
     if as_json:
         click.echo(json.dumps(figures))

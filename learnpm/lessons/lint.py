@@ -7,12 +7,14 @@ from collections import Counter
 from pathlib import Path
 
 from learnpm.lessons.loader import ContentTree, CourseSource, LessonSource, load_tree, render_lessons
+from learnpm.quizzes import cueing
 from learnpm.quizzes.bankfile import Problem
 
 READING_WORDS_PER_MINUTE = 130
 CHECK_QUESTION_MINUTES = 1.5
 WARN_FACTOR, FAIL_FACTOR, FAIL_SLACK = 1.2, 1.5, 5
 ACTIVITY_HEADING = re.compile(r"^#{1,6} .*\((\d+) minutes?\)", re.M)
+LONGEST_SHARE_FAILS = False  # on once the shipped bank's rewrite has landed (issue 14)
 LESSON_KEYS = {"title", "duration", "domain", "objectives", "activity_minutes", "slug", "draft"}
 
 
@@ -155,6 +157,24 @@ def _check_banks(tree: ContentTree) -> None:
                 key = resolve_lesson_ref(q.lesson, bank.course)
                 if key not in lessons:
                     tree.problem(bank.path, q.fields.get("lesson", q.line), f"unknown lesson {q.lesson!r}")
+            if q.check and q.pool == "final":
+                tree.problem(bank.path, q.fields.get("pool", q.line),
+                             f"question {q.id!r} is a knowledge check and in the 'final' pool: a final item's "
+                             "key is never shown, a knowledge check's is (use pool: exam or extra)")
+            for cue in cueing.question_cues(q):
+                tree.problem(bank.path, cue.line, cue.message, "warning")
+        _check_longest_share(tree, bank)
+
+
+def _check_longest_share(tree: ContentTree, bank) -> None:
+    """Fail a bank whose keys are too often strictly the longest option (a test-wise learner's shortcut)."""
+    share = cueing.key_longest_share(bank.questions)
+    if share is not None and share > cueing.MAX_LONGEST_SHARE and LONGEST_SHARE_FAILS:
+        singles = cueing.single_scored(bank.questions)
+        tree.problem(bank.path, 1, f"the key is strictly the longest option in {share:.0%} of the bank's "
+                                   f"{len(singles)} single-answer exam and final questions (at most "
+                                   f"{cueing.MAX_LONGEST_SHARE:.0%} allowed): always picking the longest "
+                                   "option must not pay")
 
 
 def check_question_counts(tree: ContentTree) -> Counter:

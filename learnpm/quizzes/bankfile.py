@@ -11,7 +11,9 @@ import yaml
 MAX_BYTES = 2 * 1024 * 1024
 MAX_FRONT = 64 * 1024  # characters; front matter holds three short keys
 TYPES = ("single", "multiple", "matching", "fill_in", "hotspot")
-HEADER_KEYS = ("type", "domain", "task", "difficulty", "lesson", "check", "image")
+HEADER_KEYS = ("type", "domain", "task", "difficulty", "lesson", "check", "pool", "image")
+POOLS = ("exam", "final", "extra")  # exam: mocks and practice; final: the end-of-course assessment only;
+# extra: practice outside the exam outline (knowledge checks and custom quizzes that ask for it)
 REQUIRED_KEYS = ("type", "domain", "task", "difficulty", "lesson")
 BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
 REGION_KEYS = ("x", "y", "w", "h")
@@ -58,6 +60,7 @@ class ParsedQuestion:
     answers: list[str]  # fill_in accepted answers
     explanation: str
     image: str | None = None
+    pool: str = "exam"
     fields: dict[str, int] = field(default_factory=dict)  # header key -> line
 
 
@@ -272,6 +275,8 @@ def _set_field(question: ParsedQuestion, key: str, raw: str, line: int, report: 
         setattr(question, key, value)
         if key == "type" and value not in TYPES:
             report.add(line, f"unknown type {_quote(value)} ({TYPE_HINT})")
+        elif key == "pool" and value not in POOLS:
+            report.add(line, f"unknown pool {_quote(value)} (use exam, final or extra)")
         elif key == "difficulty" and value not in ("easy", "medium", "hard"):
             report.add(line, f"unknown difficulty {_quote(value)} (use easy, medium or hard)")
         elif key == "lesson" and (value.count("/") > 1 or "" in value.split("/")):
