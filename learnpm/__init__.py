@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_cli(app)
 
     from learnpm.errors import register_error_handlers
+    from learnpm.inputguard import register_input_guard
     from learnpm.security import register_security_headers
     from learnpm.templating import register_filters
 
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_retry(app)
     register_security_headers(app)
+    register_input_guard(app)
     return app
 
 
