@@ -34,6 +34,13 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class BadInput(DomainError):
+    """The request carries text that no field accepts (a NUL byte, a lone surrogate)."""
+
+    status = 400
+    code = "bad_input"
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from flask import Flask, request
-from werkzeug.exceptions import BadRequest, NotFound
+
+from learnpm.errors import BadInput, NotFound
 
 MAX_ID = 2**31 - 1          # PostgreSQL's integer; SQLite's is wider, so the same limit holds on both
 MAX_PAGE = 100_000
@@ -19,8 +20,12 @@ _BAD = re.compile("[\x00\ud800-\udfff]")
 MAX_DEPTH = 64
 
 
-class BadText(BadRequest):
-    description = "The request holds a NUL byte or a lone surrogate, which no field accepts."
+def BadText() -> BadInput:  # noqa: N802 - reads as the exception it makes
+    return BadInput("The request holds a NUL byte or a lone surrogate, which no field accepts.")
+
+
+def OutOfRange() -> NotFound:  # noqa: N802
+    return NotFound("There is nothing at this address: the number is out of range.")
 
 
 def bad_text(value: object, depth: int = 0) -> bool:
@@ -53,9 +58,9 @@ def check_request() -> None:
         raise BadText()
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
-            raise NotFound()
+            raise OutOfRange()
     if any(_page_out_of_range(v) for name in PAGE_ARGS for v in request.args.getlist(name)):
-        raise NotFound()
+        raise OutOfRange()
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") and (
                 _multi(request.form) or any(bad_text(f.filename or "") for f in request.files.values())):

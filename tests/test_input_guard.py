@@ -114,4 +114,4 @@ def test_a_lone_surrogate_fill_in_answer_is_refused_and_the_attempt_stays_readab
     response = client.put("/api/v1/attempts/1/answers/q1", data='{"answer": "\\ud800"}',
                           content_type="application/json", headers={"X-CSRFToken": token})
     assert response.status_code == 400
-    assert response.get_json()["error"] == "bad_request"
+    assert response.get_json()["error"] == "bad_input"

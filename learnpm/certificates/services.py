@@ -23,6 +23,8 @@ from learnpm.certificates.models import (
 from learnpm.certificates.pdf import UNICODE_RANGES, CertificateSnapshot, render_certificate
 from learnpm.errors import Conflict, NotFound, ValidationError
 from learnpm.extensions import db
+from learnpm.hours import services as hours_services
+from learnpm.hours.ledger import BrokenLink
 from learnpm.hours.models import EngagementClock, HoursEntry
 from learnpm.hours.queries import entry_dict
 from learnpm.lessons.models import Course, Lesson, Module
@@ -392,3 +394,22 @@ def audit_pack(certificate: Certificate, public_url: str) -> bytes:
             certificate.snapshot["issued_on"]),
         contact_seconds=certificate.snapshot["contact_seconds"], pdf_sha256=certificate.pdf_sha256,
         public_url=public_url.rstrip("/")), certificate.pdf, records)
+
+
+def ledger_anchors(rows_by_user: dict[int, list[dict]]) -> list[BrokenLink]:
+    """Each certificate names the ledger rows it was issued on: a chain shorter or different there was cut."""
+    broken = []
+    for code, user_id, course_id, seq, snapshot in db.session.execute(select(
+            Certificate.code, Certificate.user_id, Certificate.course_id, Certificate.ledger_seq,
+            Certificate.snapshot)):
+        rows = rows_by_user.get(user_id, [])
+        seconds = int(snapshot["contact_seconds"])
+        upto = sum(r["seconds"] for r in rows if r["seq"] <= seq and r["course_id"] == course_id)
+        if seq > len(rows) or upto != seconds:
+            broken.append(BrokenLink(user_id, min(seq, len(rows) + 1), None,
+                                     f"certificate {code} was issued on {seconds} s up to row {seq}, but the chain "
+                                     f"has {len(rows)} rows giving {upto} s there: rows removed or changed"))
+    return broken
+
+
+hours_services.LEDGER_ANCHORS.append(ledger_anchors)

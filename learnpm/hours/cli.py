@@ -60,8 +60,8 @@ def seal_stale() -> None:
 
 @hours_cli.command("verify")
 def verify() -> None:
-    """Check every learner's hash chain; exit 1 and name the first broken link of each."""
-    checked, broken = services.verify_all(current_app.config["SECRET_KEY"])
+    """Check every learner's hash chain, totals and caps; exit 1 and name the first bad row of each."""
+    checked, broken = services.verify_all(current_app.config["SECRET_KEY"], services.settings_from(current_app.config))
     for link in broken:
         click.echo(f"user {link.user_id}: row {link.seq} (entry {link.entry_id}) {link.reason}", err=True)
     if broken:

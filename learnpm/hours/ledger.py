@@ -49,3 +49,52 @@ def verify_chain(key: bytes, rows: Iterable[dict]) -> BrokenLink | None:
             return BrokenLink(row["user_id"], row["seq"], row.get("id"), "was edited after it was written")
         prev_hash, expected_seq = row["hash"], expected_seq + 1
     return None
+
+
+@dataclass(frozen=True)
+class RuleLimits:
+    heartbeat_seconds: int               # rows sealed before the span began at the first credited pair's start
+    daily_ceiling_seconds: int
+    lesson_cap_seconds: dict[int, int]   # rated duration per lesson id
+    live_seconds: tuple[int, int]        # smallest and largest live entry
+
+
+def check_rules(rows: list[dict], limits: RuleLimits) -> BrokenLink | None:
+    """Recompute one learner's totals and caps from the chain; return the first row that breaks a rule."""
+    per_lesson: dict[int, int] = {}
+    per_day: dict[object, int] = {}
+    per_course: dict[int, int] = {}
+    for row in rows:
+        def broken(reason: str, row=row) -> BrokenLink:
+            return BrokenLink(row["user_id"], row["seq"], row.get("id"), reason)
+
+        seconds, source = row["seconds"], row["source"]
+        if source == "engagement":
+            started, ended = row["started_at"], row["ended_at"]
+            span = (ended - started).total_seconds() if started and ended else 0
+            if seconds <= 0 or seconds > span + 2 * limits.heartbeat_seconds:
+                return broken(f"credits {seconds} s of engagement over a span of {int(span)} s")
+            if row["lesson_id"] is None:
+                return broken("credits engagement to no lesson")
+            per_lesson[row["lesson_id"]] = per_lesson.get(row["lesson_id"], 0) + seconds
+            cap = limits.lesson_cap_seconds.get(row["lesson_id"], 0)
+            if per_lesson[row["lesson_id"]] > cap:
+                return broken(f"brings lesson {row['lesson_id']} to {per_lesson[row['lesson_id']]} s of engagement, "
+                              f"over its rated {cap} s")
+            per_day[row["occurred_on"]] = per_day.get(row["occurred_on"], 0) + seconds
+            if per_day[row["occurred_on"]] > limits.daily_ceiling_seconds:
+                return broken(f"brings {row['occurred_on']} to {per_day[row['occurred_on']]} s of engagement, "
+                              f"over the daily ceiling of {limits.daily_ceiling_seconds} s")
+        elif source == "live":
+            low, high = limits.live_seconds
+            if not low <= seconds <= high:
+                return broken(f"records {seconds} s of live session, outside {low} to {high} s")
+            created = row["created_at"].date() if row.get("created_at") else None
+            if created is not None and row["occurred_on"] > created:
+                return broken(f"records a live session on {row['occurred_on']}, after it was recorded")
+        elif source != "correction":
+            return broken(f"has an unknown source {source!r}")
+        per_course[row["course_id"]] = per_course.get(row["course_id"], 0) + seconds
+        if per_course[row["course_id"]] < 0:
+            return broken(f"takes course {row['course_id']} below zero ({per_course[row['course_id']]} s)")
+    return None

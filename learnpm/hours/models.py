@@ -26,6 +26,10 @@ class EngagementClock(db.Model):
     open_seconds: Mapped[int] = mapped_column(default=0)
     open_started_at: Mapped[datetime | None]
     open_last_credit_at: Mapped[datetime | None]
+    # The previous beat: the crediting rule credits the time since it to its lesson when both were engaged.
+    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
+    last_engaged: Mapped[bool] = mapped_column(default=False)
+    visit_started_at: Mapped[datetime | None]
     # The head of the learner's ledger chain: catches a removed last row, gives the next seq.
     ledger_seq: Mapped[int] = mapped_column(default=0)
     ledger_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,8 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from learnpm import audit
 from learnpm.errors import Conflict, NotFound, ValidationError
 from learnpm.extensions import db
-from learnpm.hours.crediting import Beat, ClockState, Limits, OpenRecord, credit
-from learnpm.hours.ledger import GENESIS, BrokenLink, ledger_key, row_hash, verify_chain
+from learnpm.hours.crediting import Beat, ClockState, Limits, OpenRecord, SealLimits, credit, sealable
+from learnpm.hours.ledger import GENESIS, BrokenLink, RuleLimits, check_rules, ledger_key, row_hash, verify_chain
 from learnpm.hours.models import EngagementClock, HoursEntry, LessonProgress
 from learnpm.lessons.models import PUBLISHED_LESSON, Course, Lesson
 from learnpm.timeutil import utcnow
@@ -70,7 +71,8 @@ def _state(clock: EngagementClock) -> ClockState:
     if clock.open_lesson_id is not None:
         open_record = OpenRecord(clock.open_lesson_id, clock.open_day, clock.open_seconds, clock.open_started_at,
                                  clock.open_last_credit_at)
-    return ClockState(clock.last_beat_at, clock.day, clock.day_seconds, open_record)
+    return ClockState(clock.last_beat_at, clock.day, clock.day_seconds, open_record, clock.last_lesson_id,
+                      bool(clock.last_engaged), clock.visit_started_at)
 
 
 def _state_values(state: ClockState) -> dict:
@@ -80,7 +82,9 @@ def _state_values(state: ClockState) -> dict:
             "open_lesson_id": record.lesson_id if record else None, "open_day": record.day if record else None,
             "open_seconds": record.seconds if record else 0,
             "open_started_at": record.started_at if record else None,
-            "open_last_credit_at": record.last_credit_at if record else None}
+            "open_last_credit_at": record.last_credit_at if record else None,
+            "last_lesson_id": state.last_lesson_id, "last_engaged": state.last_engaged,
+            "visit_started_at": state.visit_started_at}
 
 
 def _store_state(clock: EngagementClock, state: ClockState) -> None:
@@ -109,9 +113,27 @@ def _append(clock: EngagementClock, key: bytes, *, course_id: int, lesson_id: in
     return entry
 
 
-def _seal(clock: EngagementClock, record: OpenRecord, key: bytes) -> None:
+def _ledger_engagement(user_id: int, *where) -> int:
+    return int(db.session.scalar(select(func.coalesce(func.sum(HoursEntry.seconds), 0)).where(
+        HoursEntry.user_id == user_id, HoursEntry.source == "engagement", *where)))
+
+
+def _seal(clock: EngagementClock, record: OpenRecord, key: bytes, now: datetime, settings: HoursSettings) -> int:
+    """Seal the open record into the ledger with what every rule allows, counted from the ledger; return it.
+
+    Whatever the open record claims (an edited row, a race), the sealed row holds at most the time its
+    beats span, the rest of the lesson's rated duration and the rest of the day's ceiling.
+    """
     lesson = db.session.get(Lesson, record.lesson_id)
-    _append(clock, key, course_id=lesson.course_id, lesson_id=lesson.id, seconds=record.seconds,
+    if lesson is None or record.day is None:
+        return 0
+    limits = SealLimits(settings.daily_ceiling_seconds, lesson.duration_minutes * 60,
+                        _ledger_engagement(clock.user_id, HoursEntry.lesson_id == lesson.id),
+                        _ledger_engagement(clock.user_id, HoursEntry.occurred_on == record.day))
+    seconds = sealable(record, limits, now)
+    if seconds <= 0:
+        return 0
+    _append(clock, key, course_id=lesson.course_id, lesson_id=lesson.id, seconds=seconds,
             source="engagement", reason="", recorded_by_id=None, recorded_by="engagement",
             occurred_on=record.day, started_at=record.started_at, ended_at=record.last_credit_at)
     progress = db.session.get(LessonProgress, (clock.user_id, lesson.id))
@@ -119,8 +141,9 @@ def _seal(clock: EngagementClock, record: OpenRecord, key: bytes) -> None:
         progress = LessonProgress(user_id=clock.user_id, lesson_id=lesson.id, course_id=lesson.course_id,
                                   engaged_seconds=0, first_at=record.started_at)
         db.session.add(progress)
-    progress.engaged_seconds += record.seconds
+    progress.engaged_seconds += seconds
     progress.last_at = record.last_credit_at
+    return seconds
 
 
 def _with_retries(work: Callable[[], object]):
@@ -138,12 +161,20 @@ def _with_retries(work: Callable[[], object]):
 _CLOCKS, _PROGRESS = EngagementClock.__table__, LessonProgress.__table__
 # Built once: a heartbeat's statements are the hottest in the app, and building one costs more than running it.
 # One read finds the published lesson, the learner's clock (if any) and what is sealed on the lesson already.
+# The previous beat's lesson (the one a beat credits) comes with its rated duration and sealed seconds.
+_PREV_LESSON, _PREV_PROGRESS = Lesson.__table__.alias("prev_lesson"), _PROGRESS.alias("prev_progress")
 _BEAT_READ = (
     select(Lesson.id.label("lesson_id"), Lesson.duration_minutes, _CLOCKS,
-           _PROGRESS.c.engaged_seconds.label("sealed_here"))
+           _PROGRESS.c.engaged_seconds.label("sealed_here"),
+           _PREV_LESSON.c.duration_minutes.label("prev_minutes"),
+           _PREV_PROGRESS.c.engaged_seconds.label("sealed_prev"))
     .join(Course, Course.id == Lesson.course_id)
     .outerjoin(_CLOCKS, _CLOCKS.c.user_id == bindparam("user"))
     .outerjoin(_PROGRESS, (_PROGRESS.c.user_id == bindparam("user")) & (_PROGRESS.c.lesson_id == Lesson.id))
+    .outerjoin(_PREV_LESSON, (_PREV_LESSON.c.id == _CLOCKS.c.last_lesson_id) & _PREV_LESSON.c.retired.is_(False)
+               & _PREV_LESSON.c.draft.is_(False))
+    .outerjoin(_PREV_PROGRESS, (_PREV_PROGRESS.c.user_id == bindparam("user"))
+               & (_PREV_PROGRESS.c.lesson_id == _CLOCKS.c.last_lesson_id))
     .where(Course.slug == bindparam("course"), Lesson.slug == bindparam("lesson"), *PUBLISHED_LESSON))
 _STATE_COLUMNS = tuple(_state_values(ClockState(None, None, 0, None)))  # every column _store_state writes
 _SWAP_CLOCK = (update(_CLOCKS).where(_CLOCKS.c.user_id == bindparam("user"), _CLOCKS.c.version == bindparam("seen"))
@@ -159,8 +190,10 @@ def _beat_read(user_id: int, ref: str):
     return row
 
 
-def _limits(settings: HoursSettings, duration_seconds: int, sealed_here: int) -> Limits:
-    return Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, duration_seconds, sealed_here)
+def _limits(settings: HoursSettings, prev_minutes: int | None, sealed_prev: int | None) -> Limits:
+    """The limits of the lesson the beat credits: the previous beat's (none before a first beat)."""
+    return Limits(settings.heartbeat_seconds, settings.daily_ceiling_seconds, (prev_minutes or 0) * 60,
+                  sealed_prev or 0)
 
 
 def _result(decision, lesson_id: int, sealed_here: int, ledger_seconds: int) -> BeatResult:
@@ -171,7 +204,7 @@ def _result(decision, lesson_id: int, sealed_here: int, ledger_seconds: int) -> 
     return BeatResult(decision.credited, sealed_here + open_here, ledger_seconds + open_seconds)
 
 
-def _plain_beat(row, beat: Beat, duration_seconds: int, settings: HoursSettings) -> BeatResult | None:
+def _plain_beat(row, beat: Beat, settings: HoursSettings) -> BeatResult | None:
     """Most beats: one compare-and-swap write after _beat_read; None when heartbeat()'s full path must run.
 
     That is the learner's first beat (no clock yet), a beat that seals a record into the ledger, and a
@@ -180,7 +213,7 @@ def _plain_beat(row, beat: Beat, duration_seconds: int, settings: HoursSettings)
     if row.version is None:
         return None
     sealed_here = row.sealed_here or 0
-    decision = credit(_state(row), beat, _limits(settings, duration_seconds, sealed_here))
+    decision = credit(_state(row), beat, _limits(settings, row.prev_minutes, row.sealed_prev))
     if decision.seal:
         return None
     values = _state_values(decision.state)
@@ -197,8 +230,8 @@ def heartbeat(user_id: int, lesson_ref: str, visible: bool, active: bool, now: d
               settings: HoursSettings) -> BeatResult:
     """Accept a beat from a lesson page, credit what the rule allows, and commit."""
     row = _beat_read(user_id, lesson_ref)
-    beat, duration_seconds = Beat(row.lesson_id, visible, active, now), row.duration_minutes * 60
-    plain = _plain_beat(row, beat, duration_seconds, settings)
+    beat = Beat(row.lesson_id, visible, active, now)
+    plain = _plain_beat(row, beat, settings)
     if plain is not None:
         return plain
     key = ledger_key(settings.secret_key)
@@ -206,11 +239,15 @@ def heartbeat(user_id: int, lesson_ref: str, visible: bool, active: bool, now: d
     def work() -> BeatResult:
         clock = _clock(user_id)
         sealed_here = _sealed_seconds(user_id, beat.lesson_id)
-        decision = credit(_state(clock), beat, _limits(settings, duration_seconds, sealed_here))
+        prev = db.session.get(Lesson, clock.last_lesson_id) if clock.last_lesson_id else None
+        prev = prev if prev is not None and not prev.retired and not prev.draft else None
+        limits = _limits(settings, prev.duration_minutes if prev else 0,
+                         _sealed_seconds(user_id, prev.id) if prev else 0)
+        decision = credit(_state(clock), beat, limits)
         if decision.seal:
-            _seal(clock, decision.seal, key)
+            sealed = _seal(clock, decision.seal, key, now, settings)
             if decision.seal.lesson_id == beat.lesson_id:
-                sealed_here += decision.seal.seconds
+                sealed_here += sealed
         _store_state(clock, decision.state)
         db.session.flush()
         return _result(decision, beat.lesson_id, sealed_here, clock.ledger_seconds)
@@ -231,8 +268,8 @@ def seal_stale(now: datetime, settings: HoursSettings) -> int:
             if clock.open_lesson_id is None or (now - clock.last_beat_at).total_seconds() <= cutoff:
                 return 0
             state = _state(clock)
-            _seal(clock, state.open, key)
-            _store_state(clock, ClockState(state.last_beat_at, state.day, state.day_seconds, None))
+            _seal(clock, state.open, key, now, settings)
+            _store_state(clock, dataclasses.replace(state, open=None))
             db.session.flush()
             return 1
 
@@ -296,26 +333,79 @@ def correct_entry(entry_id: int, seconds: int, reason: str, actor, settings: Hou
     return _with_retries(work)
 
 
-def verify_all(secret_key: str) -> tuple[int, list[BrokenLink]]:
-    """Check every learner's chain and head; return (learners checked, first broken link of each)."""
+# Checks that higher features register (certificates: the rows each one was issued on): rows by learner in,
+# broken links out. Registering keeps the arrows pointing down.
+LEDGER_ANCHORS: list[Callable[[dict[int, list[dict]]], list[BrokenLink]]] = []
+
+_CHAIN_COLUMNS = ("id", "user_id", "seq", "course_id", "lesson_id", "seconds", "source", "reason", "recorded_by_id",
+                  "recorded_by", "occurred_on", "started_at", "ended_at", "corrects_id", "created_at", "prev_hash",
+                  "hash")
+
+
+def _head_problem(head: EngagementClock | None, rows: list[dict], progress: dict[int, int],
+                  limits: RuleLimits) -> BrokenLink | None:
+    """Compare the clock (the chain's head, its total, the open record) and lesson progress with the rows."""
+    user_id = rows[0]["user_id"] if rows else (head.user_id if head else 0)
+    last_hash = rows[-1]["hash"] if rows else GENESIS
+    if head is not None and (head.ledger_seq != len(rows) or head.ledger_hash != last_hash):
+        return BrokenLink(user_id, len(rows) + 1, None,
+                          f"the chain ends at row {len(rows)} but its head says {head.ledger_seq}: rows removed")
+    total = sum(r["seconds"] for r in rows)
+    if head is not None and head.ledger_seconds != total:
+        return BrokenLink(user_id, len(rows), None, f"the head's total is {head.ledger_seconds} s but the rows "
+                                                    f"add up to {total} s: the total was edited")
+    engaged: dict[int, int] = {}
+    for row in rows:
+        if row["source"] == "engagement":
+            engaged[row["lesson_id"]] = engaged.get(row["lesson_id"], 0) + row["seconds"]
+    for lesson_id, seconds in sorted(progress.items()):
+        if engaged.get(lesson_id, 0) != seconds:
+            return BrokenLink(user_id, len(rows), None, f"lesson {lesson_id} shows {seconds} s of progress but "
+                                                        f"the rows credit {engaged.get(lesson_id, 0)} s")
+    if head is not None and head.open_lesson_id is not None and head.open_seconds:
+        started, ended = head.open_started_at, head.open_last_credit_at
+        span = (ended - started).total_seconds() if started and ended else 0
+        cap = limits.lesson_cap_seconds.get(head.open_lesson_id, 0)
+        if head.open_seconds > min(span + 2 * limits.heartbeat_seconds, cap):
+            return BrokenLink(user_id, len(rows) + 1, None,
+                              f"the open reading session holds {head.open_seconds} s over a span of {int(span)} s "
+                              f"on a lesson rated {cap} s")
+    return None
+
+
+def verify_all(secret_key: str, settings: HoursSettings | None = None) -> tuple[int, list[BrokenLink]]:
+    """Check every learner's chain, head, totals and caps; return (learners checked, first problem of each).
+
+    Beyond the keyed hashes, the rules are recomputed from the rows: engagement within its span, each
+    lesson's rated duration and the daily ceiling; live sessions within their bounds and not dated after
+    they were recorded; no course below zero. The head on the clock catches a removed tail, its total and
+    lesson progress an edited sum, and the anchors higher features register (a certificate's ledger row) a
+    tail removed together with the head.
+    """
     key = ledger_key(secret_key)
+    heartbeat = settings.heartbeat_seconds if settings else 30
+    ceiling = settings.daily_ceiling_seconds if settings else 480 * 60
+    limits = RuleLimits(heartbeat, ceiling, dict(db.session.execute(select(Lesson.id, Lesson.duration_minutes * 60))
+                                                 .all()), (LIVE_MINUTES[0] * 60, LIVE_MINUTES[1] * 60))
     heads = {c.user_id: c for c in db.session.scalars(select(EngagementClock))}
-    columns = [getattr(HoursEntry, name) for name in ("id", "user_id", "seq", "course_id", "lesson_id", "seconds",
-                                                        "source", "reason", "recorded_by_id", "recorded_by",
-                                                        "occurred_on", "started_at", "ended_at", "corrects_id",
-                                                        "created_at", "prev_hash", "hash")]
+    progress: dict[int, dict[int, int]] = {}
+    for user_id, lesson_id, seconds in db.session.execute(select(
+            LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.engaged_seconds)):
+        progress.setdefault(user_id, {})[lesson_id] = seconds
+    columns = [getattr(HoursEntry, name) for name in _CHAIN_COLUMNS]
     rows_by_user: dict[int, list[dict]] = {}
     for row in db.session.execute(select(*columns).order_by(HoursEntry.user_id, HoursEntry.seq)).mappings():
         rows_by_user.setdefault(row["user_id"], []).append(dict(row))
+    anchored: dict[int, BrokenLink] = {}
+    for anchor in LEDGER_ANCHORS:
+        for link in anchor(rows_by_user):
+            anchored.setdefault(link.user_id, link)
     broken = []
-    for user_id in sorted(set(rows_by_user) | {u for u, c in heads.items() if c.ledger_seq}):
+    users = set(rows_by_user) | {u for u, c in heads.items() if c.ledger_seq or c.open_seconds} | set(progress)
+    for user_id in sorted(users | set(anchored)):
         rows = rows_by_user.get(user_id, [])
-        link = verify_chain(key, rows)
-        head = heads.get(user_id)
-        last_hash = rows[-1]["hash"] if rows else GENESIS
-        if link is None and head is not None and (head.ledger_seq != len(rows) or head.ledger_hash != last_hash):
-            link = BrokenLink(user_id, len(rows) + 1, None,
-                              f"the chain ends at row {len(rows)} but its head says {head.ledger_seq}: rows removed")
+        link = (verify_chain(key, rows) or _head_problem(heads.get(user_id), rows, progress.get(user_id, {}), limits)
+                or check_rules(rows, limits) or anchored.get(user_id))
         if link:
             broken.append(link)
     return len(rows_by_user), broken

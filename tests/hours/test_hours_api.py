@@ -109,15 +109,18 @@ def test_five_beats_in_one_second_are_not_rate_limited_but_a_flood_is(reader):
 def test_a_session_is_sealed_into_the_chained_ledger_and_the_page_shows_it(client, reader, clock):
     read_for(reader, clock, 300)
     clock.advance(30)
-    reader("demo/second")  # another lesson ends the first reading session
+    reader("demo/second")  # the 30 s since the last beat were spent on the first lesson: credited to it
+    assert db.session.scalar(select(HoursEntry)) is None
+    clock.advance(30)
+    reader("demo/second")  # credit moves to another lesson: the first reading session is sealed
     entry = db.session.scalar(select(HoursEntry))
-    assert (entry.seconds, entry.source, entry.seq, entry.lesson.slug) == (300, "engagement", 1, "first")
+    assert (entry.seconds, entry.source, entry.seq, entry.lesson.slug) == (330, "engagement", 1, "first")
     page = client.get("/hours").get_data(as_text=True)
     assert "Lesson study" in page and "First lesson" in page
     hours = client.get("/api/v1/me/hours").get_json()
-    assert hours["total_seconds"] == 330 and hours["target_seconds"] == 23 * 3600
-    assert hours["entries"][0]["seconds"] == 300
-    assert {item["lesson"]: item["seconds"] for item in hours["lessons"]} == {"demo/first": 300,
+    assert hours["total_seconds"] == 360 and hours["target_seconds"] == 23 * 3600
+    assert hours["entries"][0]["seconds"] == 330
+    assert {item["lesson"]: item["seconds"] for item in hours["lessons"]} == {"demo/first": 330,
                                                                               "demo/second": 30}
 
 
@@ -267,6 +270,8 @@ def test_a_lesson_retired_mid_reading_keeps_what_was_earned_and_refuses_new_beat
     assert "retired: lesson demo/first" in result.output, result.output
     clock.advance(30)
     assert reader().status_code == 404
+    clock.advance(30)
+    assert reader("demo/second").get_json()["credited_seconds"] == 0  # a retired lesson earns nothing more
     clock.advance(30)
     reader("demo/second")  # reading elsewhere seals the retired lesson's 90 s into the ledger
     entry = db.session.scalar(select(HoursEntry))
