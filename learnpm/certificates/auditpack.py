@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 
-from learnpm.certificates.eligibility import floor_tenths
+from learnpm.hours.display import format_hours
 
 CSV_FIELDS = ["seq", "occurred_on", "course", "lesson", "title", "source", "seconds", "reason", "recorded_by",
               "started_at", "ended_at", "corrects", "created_at", "hash"]
@@ -85,7 +85,7 @@ def readme(info: PackInfo, records: list[dict]) -> str:
 
 Learner:        {info.learner_name}
 Course:         {info.course_title}
-Contact hours:  {floor_tenths(info.contact_seconds):.1f} ({info.contact_seconds} seconds)
+Contact hours:  {format_hours(info.contact_seconds)} ({info.contact_seconds} seconds)
 Issued on:      {info.issued_on.isoformat()}
 Verify at:      {info.public_url}/verify/{info.code}
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from learnpm.hours.display import format_hours, format_remaining, hours_value
+
 SECONDS_PER_TENTH = 360  # a tenth of an hour
 
 
@@ -17,13 +19,7 @@ class Eligibility:
 
 def floor_tenths(seconds: int) -> float:
     """Return hours with one decimal, truncated toward zero (22.96 h is 22.9, never 23.0)."""
-    tenths = abs(seconds) // SECONDS_PER_TENTH
-    return (tenths if seconds >= 0 else -tenths) / 10
-
-
-def ceil_tenths(seconds: int) -> float:
-    """Return hours with one decimal, rounded up (so a few seconds still to go show as 0.1 h)."""
-    return -(-max(seconds, 0) // SECONDS_PER_TENTH) / 10
+    return hours_value(seconds)
 
 
 def format_percent(percent: float) -> str:
@@ -37,9 +33,8 @@ def evaluate(credited_seconds: int, target_seconds: int, assessment_required: bo
     """Compare a learner's credited hours in a course with the target and the assessment with its pass mark."""
     missing = []
     if credited_seconds < target_seconds:
-        still = ceil_tenths(target_seconds - credited_seconds)
-        missing.append(f"{still:.1f} more hours of study ({floor_tenths(max(credited_seconds, 0)):.1f} "
-                       f"of {floor_tenths(target_seconds):.1f} so far)")
+        missing.append(f"{format_remaining(credited_seconds, target_seconds)} more hours of study "
+                       f"({format_hours(max(credited_seconds, 0))} of {format_hours(target_seconds)} so far)")
     if assessment_required and not assessment_passed:
         needed = f"{format_percent(pass_percent)} % needed" if pass_percent is not None else "a pass needed"
         best = f"best so far {format_percent(best_percent)} %" if best_percent is not None else "not taken yet"

@@ -17,6 +17,8 @@ from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
+from learnpm.hours import display
+
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONTS = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
 FAMILY = "dejavu"
@@ -69,8 +71,8 @@ def format_date(day: date) -> str:
 
 
 def format_hours(hours: float) -> str:
-    """Format hours with one decimal."""
-    return f"{hours:.1f}"
+    """Format hours with one decimal, as every page does (the one hours formatter)."""
+    return display.format_hours(round(hours * 3600))
 
 
 def _reduced_font(path: Path) -> bytes:

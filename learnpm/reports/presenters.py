@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from learnpm.hours.display import format_hours, format_remaining, hours_value
 from learnpm.quizzes.views import MODE_TITLES
 from learnpm.reports import charts
 from learnpm.reports.dashboard import Dashboard
@@ -11,8 +12,6 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} %"
 
 
-def _hours(seconds: int) -> float:
-    return int(seconds / 360) / 10  # truncated like the hours filter: 22.96 h never shows as 23.0
 
 
 def dashboard_charts(report: Dashboard) -> dict[str, tuple[str, str]]:
@@ -21,12 +20,12 @@ def dashboard_charts(report: Dashboard) -> dict[str, tuple[str, str]]:
     Both are markup whose every text is escaped by reports.charts, so templates print them with |safe.
     """
     found: dict[str, tuple[str, str]] = {}
-    value, target = _hours(report.hours_seconds), _hours(report.target_seconds) or 1
+    value, target = hours_value(report.hours_seconds), hours_value(report.target_seconds) or 1
     found["hours"] = (
         charts.progress_bar("Contact hours", value, target, unit="h"),
         charts.data_table("Contact hours against the target", ["Measure", "Hours"], [
-            ["Credited", f"{value:.1f}"], ["Target", f"{target:.1f}"],
-            ["Still needed", f"{_hours(report.hours_needed_seconds):.1f}"]]))
+            ["Credited", format_hours(report.hours_seconds)], ["Target", format_hours(report.target_seconds)],
+            ["Still needed", format_remaining(report.hours_seconds, report.target_seconds)]]))
     found["lessons"] = (
         charts.bar_chart("Lessons done per module", [
             (f"{m.title} ({m.done} of {m.lessons})", 100 * m.done / m.lessons if m.lessons else 0)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from learnpm.certificates.eligibility import ceil_tenths, evaluate, floor_tenths, format_percent
+from learnpm.certificates.eligibility import evaluate, floor_tenths, format_percent
+from learnpm.hours.display import format_hours, format_remaining
 
 TARGET = 23 * 3600
 
@@ -62,9 +63,11 @@ def test_hours_on_a_certificate_are_truncated_to_one_decimal(seconds, hours):
     assert floor_tenths(seconds) == hours
 
 
-@pytest.mark.parametrize("seconds, hours", [(0, 0.0), (1, 0.1), (360, 0.1), (361, 0.2), (-50, 0.0)])
-def test_hours_still_to_go_are_rounded_up(seconds, hours):
-    assert ceil_tenths(seconds) == hours
+@pytest.mark.parametrize("credited, target, shown, to_go", [
+    (300, 82_800, "0.0", "23.0"), (0, 82_800, "0.0", "23.0"), (82_799, 82_800, "22.9", "0.1"),
+    (82_800, 82_800, "23.0", "0.0"), (90_000, 82_800, "25.0", "0.0"), (-50, 82_800, "0.0", "23.0")])
+def test_hours_still_to_go_agree_with_credited_of_target(credited, target, shown, to_go):
+    assert (format_hours(max(credited, 0)), format_remaining(credited, target)) == (shown, to_go)
 
 
 @pytest.mark.parametrize("percent, text", [(70, "70"), (70.0, "70"), (55.5, "55.5"), (69.99, "69.9")])
