@@ -36,7 +36,7 @@ ratings:
 """
 
 
-def single(key: str, domain: str, task: str, lesson: str = "", check: bool = False) -> str:
+def single(key: str, domain: str, task: str, lesson: str = "", check: bool = False, pool: str = "exam") -> str:
     lesson_line = f"lesson: {lesson}\n" if lesson else "lesson: intro\n"
     return f"""## {key}
 
@@ -45,6 +45,7 @@ domain: {domain}
 task: "{task}"
 difficulty: easy
 {lesson_line}check: {str(check).lower()}
+pool: {pool}
 
 Question {key}: which is right?
 
@@ -72,9 +73,9 @@ Pick two. (Choose two.)
 
 - [x] First right
   Yes.
-- [ ] Wrong
+- [ ] Wrong answer
   No.
-- [x] Second right
+- [x] Second
   Yes.
 
 Explanation: Two are right.
@@ -133,9 +134,33 @@ def quiz_content(tmp_path):
     bank += "".join(single(f"b-{i}", "beta", "2.1") for i in range(1, 8))
     bank += OTHER_TYPES
     (root / "questions/mini.md").write_text(bank)
+    final = "---\ntitle: Reserved for the final\nprogram: mini\ncourse: mini-course\n---\n\n"
+    final += "".join(single(f"fin-{domain[0]}{i}", domain, task, pool="final")
+                     for domain, task in (("alpha", "1.1"), ("beta", "2.1")) for i in range(1, 5))
+    (root / "questions/final.md").write_text(final)
     return root
 
 
 @pytest.fixture
 def quiz_imported(app, quiz_content):
     return import_checked(quiz_content)
+
+
+def answer_key(question_key: str, attempt_id: int | None = None):
+    """The key of a question as its learner would have to send it: in the opaque ids of the attempt that
+    holds it (by default the newest one). The API never sends a key; tests read it from the database."""
+    from sqlalchemy import select
+
+    from learnpm.extensions import db
+    from learnpm.quizzes import presenters
+    from learnpm.quizzes.models import Attempt, AttemptItem
+    from learnpm.quizzes.types import question_type
+
+    query = select(AttemptItem).where(AttemptItem.question_key == question_key)
+    if attempt_id is not None:
+        query = query.where(AttemptItem.attempt_id == attempt_id)
+    item = db.session.scalars(query.order_by(AttemptItem.id.desc())).first()
+    content = item.version.content
+    salt = db.session.get(Attempt, item.attempt_id).salt
+    return presenters.to_public(question_type(content["type"]).key(content), content,
+                                presenters.opaque_ids(salt, question_key, content))

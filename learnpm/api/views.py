@@ -6,11 +6,11 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user, login_required
 
 from learnpm.auth.decorators import instructor_required, learner_required
-from learnpm.errors import Conflict, DomainError, ValidationError
+from learnpm.errors import Conflict, DomainError, Forbidden, ValidationError
 from learnpm.extensions import csrf, db, limiter
 from learnpm.hours import queries as hours_queries
 from learnpm.hours import services as hours_services
@@ -126,7 +126,8 @@ def my_hours():
 
 def _optional(body: dict, name: str, kind: type):
     value = body.get(name)
-    if value is not None and (not isinstance(value, kind) or isinstance(value, bool) and kind is int):
+    if value is not None and (not isinstance(value, kind) or isinstance(value, bool) and kind is int
+                              or kind is list and not all(isinstance(v, str) for v in value)):
         raise ValidationError(f"'{name}' must be a {kind.__name__}.", {name: kind.__name__})
     return value
 
@@ -146,7 +147,10 @@ def create_attempt():
     request_ = quiz_services.StartRequest(
         mode=mode, program=_optional(body, "program", str), course=_optional(body, "course", str),
         lesson=_optional(body, "lesson", str), domain=_optional(body, "domain", str),
-        count=_optional(body, "count", int), time_limit_seconds=_optional(body, "time_limit_seconds", int))
+        count=_optional(body, "count", int), time_limit_seconds=_optional(body, "time_limit_seconds", int),
+        source=_optional(body, "source", str), domains=_optional(body, "domains", list),
+        tasks=_optional(body, "tasks", list), difficulty=_optional(body, "difficulty", list),
+        include_extra=_optional(body, "include_extra", bool) or False)
     attempt = quiz_services.start_attempt(current_user, request_, now())
     db.session.commit()
     return _attempt_response(attempt, 201)
@@ -186,6 +190,33 @@ def start_break(attempt_id: int):
     return jsonify({"id": attempt.id, "deadline": presenters.iso(attempt.deadline),
                     "break_started_at": presenters.iso(attempt.break_started_at),
                     "break_minutes": attempt.break_minutes, "locked_section": attempt.locked_section})
+
+
+@bp.post("/attempts/<int:attempt_id>/break/end")
+@learner_required
+def end_break(attempt_id: int):
+    attempt = quiz_services.end_break(current_user, attempt_id, now())
+    db.session.commit()
+    return _attempt_response(attempt)
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@learner_required
+def review_attempt(attempt_id: int):
+    attempt = quiz_services.get_attempt(current_user, attempt_id, now())
+    db.session.commit()  # an expired attempt was just closed
+    if attempt.status == "open":
+        raise Conflict("The review opens once the attempt is submitted.", {"status": "open"})
+    if attempt.mode == "final":
+        raise Forbidden("The end-of-course assessment shows its score and domain ratings, never its key.",
+                        {"mode": "final"})
+    return jsonify(presenters.review_payload(attempt, attempt.items, quiz_services.answers_of(attempt), _lesson_url))
+
+
+def _lesson_url(lesson) -> str | None:
+    if lesson is None or lesson.retired or lesson.draft:
+        return None
+    return url_for("lessons.lesson", course_slug=lesson.course.slug, lesson_slug=lesson.slug)
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

@@ -34,6 +34,8 @@ class EngagementClock(db.Model):
     ledger_seq: Mapped[int] = mapped_column(default=0)
     ledger_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
     ledger_seconds: Mapped[int] = mapped_column(default=0)
+    # Set by quizzes while a timed attempt is open: quiz time is not contact time, so beats earn nothing.
+    quiet_until: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -228,9 +230,14 @@ def _plain_beat(row, beat: Beat, settings: HoursSettings) -> BeatResult | None:
 
 def heartbeat(user_id: int, lesson_ref: str, visible: bool, active: bool, now: datetime,
               settings: HoursSettings) -> BeatResult:
-    """Accept a beat from a lesson page, credit what the rule allows, and commit."""
+    """Accept a beat from a lesson page, credit what the rule allows, and commit.
+
+    While the learner has a timed attempt open (the clock's `quiet_until`), a beat counts as not engaged:
+    it earns nothing, and neither does the beat after it, so no minute of a timed quiz becomes contact time.
+    """
     row = _beat_read(user_id, lesson_ref)
-    beat = Beat(row.lesson_id, visible, active, now)
+    engaged = row.quiet_until is None or now >= row.quiet_until
+    beat = Beat(row.lesson_id, visible and engaged, active and engaged, now)
     plain = _plain_beat(row, beat, settings)
     if plain is not None:
         return plain
@@ -253,6 +260,14 @@ def heartbeat(user_id: int, lesson_ref: str, visible: bool, active: bool, now: d
         return _result(decision, beat.lesson_id, sealed_here, clock.ledger_seconds)
 
     return _with_retries(work)
+
+
+def set_quiet_until(user_id: int, until: datetime | None) -> None:
+    """Credit the learner's beats nothing until `until` (a timed attempt's deadline); None lifts it."""
+    insert_ = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert_(_CLOCKS).values(user_id=user_id, quiet_until=until)
+    db.session.execute(statement.on_conflict_do_update(index_elements=[_CLOCKS.c.user_id],
+                                                       set_={"quiet_until": statement.excluded.quiet_until}))
 
 
 def seal_stale(now: datetime, settings: HoursSettings) -> int:

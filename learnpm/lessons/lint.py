@@ -73,11 +73,22 @@ def _check_assessment(tree: ContentTree, course: CourseSource) -> None:
     if not isinstance(assessment, dict):
         tree.problem(course.path, line, f"assessment must be questions, minutes, pass_percent; got {assessment!r}")
         return
-    for name, low, high in (("questions", 1, 500), ("minutes", 1, 1440), ("pass_percent", 1, 100)):
-        value = assessment.get(name)
+    for name, low, high in (("questions", 1, 500), ("minutes", 1, 1440), ("pass_percent", 1, 100),
+                            ("attempts_per_day", 1, 50)):
+        value = assessment.get(name, 2 if name == "attempts_per_day" else None)
         if not _whole(value) or not low <= value <= high:
             tree.problem(course.path, line, f"assessment {name} must be a whole number from {low} to {high}, "
                                             f"got {value!r}")
+    for key in assessment.keys() - {"questions", "minutes", "pass_percent", "attempts_per_day"}:
+        tree.problem(course.path, line, f"unknown assessment field {key!r}", "warning")
+    questions = assessment.get("questions")
+    reserved = sum(1 for bank in tree.banks if bank.course in (None, course.slug)
+                   and bank.program == course.doc.meta.get("program")
+                   for q in bank.questions if q.pool == "final" and not q.check)
+    if _whole(questions) and reserved < 2 * questions:
+        tree.problem(course.path, line, f"the assessment draws {questions} questions but the 'final' pool holds "
+                                        f"{reserved}: it needs at least {2 * questions} (twice as many), so that "
+                                        "each retake is a different form (mark questions 'pool: final')")
 
 
 def _check_lesson(tree: ContentTree, course: CourseSource, lesson: LessonSource) -> None:
@@ -157,6 +168,9 @@ def _check_banks(tree: ContentTree) -> None:
                 key = resolve_lesson_ref(q.lesson, bank.course)
                 if key not in lessons:
                     tree.problem(bank.path, q.fields.get("lesson", q.line), f"unknown lesson {q.lesson!r}")
+            if q.image and q.image not in tree.media:
+                tree.problem(bank.path, q.fields.get("image", q.line),
+                             f"image {q.image!r} is not a file in content/media/ (hotspots need their picture)")
             if q.check and q.pool == "final":
                 tree.problem(bank.path, q.fields.get("pool", q.line),
                              f"question {q.id!r} is a knowledge check and in the 'final' pool: a final item's "

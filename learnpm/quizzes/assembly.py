@@ -42,9 +42,13 @@ class NotEnoughQuestions(Exception):
 
 
 def draw(pool: list[Candidate], counts: dict[str, int], *, pretest: dict[str, int] | None = None,
-         sections: list[int] | None = None, rng: random.Random | None = None, shuffle_options: bool = True
-         ) -> list[Draw]:
-    """Draw `counts` scored (and `pretest` unscored) questions per domain without repeats, in random order."""
+         sections: list[int] | None = None, rng: random.Random | None = None, shuffle_options: bool = True,
+         priority: dict[str, float] | None = None) -> list[Draw]:
+    """Draw `counts` scored (and `pretest` unscored) questions per domain without repeats, in random order.
+
+    With `priority`, each domain's questions are taken lowest priority first (ties at random): a mock passes
+    when each question was last shown, never-shown ones lowest, so it draws unseen questions first.
+    """
     rng = rng or random.SystemRandom()
     pretest = pretest or {}
     by_domain: dict[str, list[Candidate]] = {}
@@ -56,7 +60,12 @@ def draw(pool: list[Candidate], counts: dict[str, int], *, pretest: dict[str, in
         available = by_domain.get(domain, [])
         if need > len(available):
             raise NotEnoughQuestions(domain, need, len(available))
-        picked = rng.sample(available, need)
+        if priority is None:
+            picked = rng.sample(available, need)
+        else:
+            order = {c.key: rng.random() for c in available}
+            picked = sorted(available, key=lambda c: (priority.get(c.key, float("-inf")), order[c.key]))[:need]
+            rng.shuffle(picked)
         unscored = set(rng.sample(range(need), pretest.get(domain, 0)))
         chosen += [(c, i not in unscored) for i, c in enumerate(picked)]
     rng.shuffle(chosen)

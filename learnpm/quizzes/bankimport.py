@@ -71,13 +71,16 @@ def upsert_questions(bank: QuestionBank, questions: Iterable[ParsedQuestion], le
         row = existing.get(parsed.id)
         values = {"type": parsed.type, "domain": parsed.domain, "task": parsed.task,
                   "difficulty": parsed.difficulty or "medium", "lesson_id": lesson_ids.get(parsed.lesson or ""),
-                  "check": parsed.check, "retired": False, "program_id": bank.program_id}
+                  "check": parsed.check, "pool": parsed.pool, "retired": False, "program_id": bank.program_id}
         if row is None:
             row = Question(key=parsed.id, bank_id=bank.id, version=1, content_hash=digest, **values)
             db.session.add(row)
             db.session.flush()
             db.session.add(QuestionVersion(question_id=row.id, number=1, content=version_content(parsed, render)))
             added.append(parsed.id)
+        elif row.content_hash == digest and not row.retired and row.pool != parsed.pool:
+            row.pool = parsed.pool  # where a question may be drawn is not what it says: no new version
+            changed.append(parsed.id)
         elif row.content_hash != digest or row.retired:
             for key, value in values.items():
                 setattr(row, key, value)

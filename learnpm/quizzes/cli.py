@@ -108,7 +108,8 @@ def _parsed(question: Question, content: dict) -> ParsedQuestion:
                for o in content["options"]]
     choices = [Option(c["id"], c["text"], False, "") for c in content["choices"]]
     return ParsedQuestion(id=question.key, line=0, type=content["type"], domain=question.domain, task=question.task,
-                          difficulty=question.difficulty, lesson=None, check=question.check, stem=content["stem"],
+                          difficulty=question.difficulty, lesson=None, check=question.check,
+                          pool=question.pool, stem=content["stem"],
                           options=options, choices=choices, answers=content["answers"],
                           explanation=content["explanation"], image=content.get("image"))
 

@@ -27,24 +27,47 @@ def section_locked(section: int, locked_section: int) -> bool:
     return section <= locked_section
 
 
-def can_start_break(break_minutes: int | None, break_started: bool, answered_sections: set[int],
-                    unanswered_in_first: int) -> bool:
-    """The break comes once, between the sections: every first-section question answered, no second-section one."""
-    return (bool(break_minutes) and not break_started and unanswered_in_first == 0
-            and not any(s > 1 for s in answered_sections))
+def break_point(breaks: list[int | None], locked_section: int, per_section: dict[int, tuple[int, int]]
+                ) -> int | None:
+    """Return the section after which a break may start now, or None.
+
+    `breaks[k - 1]` is the break offered after section k (None: none); `per_section` maps a section to
+    (items, answered). A break comes once per boundary, when every question since the last lock is answered
+    and none after the boundary is: starting it locks the sections before it. A boundary the learner has
+    answered past was skipped, and the next one is looked at.
+    """
+    for section, minutes in enumerate(breaks, start=1):
+        if not minutes or section <= locked_section:
+            continue
+        if any(per_section.get(later, (0, 0))[1] for later in per_section if later > section):
+            continue  # answered past this boundary without the break
+        unanswered = sum(items - answered for s, (items, answered) in per_section.items()
+                         if locked_section < s <= section)
+        return section if unanswered == 0 else None
+    return None
 
 
-def break_ends_at(break_started_at: datetime | None, break_minutes: int | None) -> datetime | None:
-    """When a break that was taken ends; None when none was taken."""
-    return None if break_started_at is None else break_started_at + timedelta(minutes=break_minutes or 0)
+def break_ends_at(break_started_at: datetime | None, break_minutes: int | None,
+                  ended_at: datetime | None = None) -> datetime | None:
+    """When a break that was taken ends (early, if the learner ended it); None when none was taken."""
+    if break_started_at is None:
+        return None
+    planned = break_started_at + timedelta(minutes=break_minutes or 0)
+    return min(planned, ended_at) if ended_at else planned
 
 
-def on_break(break_started_at: datetime | None, break_minutes: int | None, now: datetime) -> bool:
+def on_break(break_started_at: datetime | None, break_minutes: int | None, now: datetime,
+             ended_at: datetime | None = None) -> bool:
     """During the break the clock stops (its minutes were added to the deadline), so nothing is answered."""
-    ends = break_ends_at(break_started_at, break_minutes)
+    ends = break_ends_at(break_started_at, break_minutes, ended_at)
     return ends is not None and now < ends
 
 
 def deadline_after_break(deadline: datetime | None, break_minutes: int) -> datetime | None:
     """The break does not eat exam time: the deadline moves by its length."""
     return None if deadline is None else deadline + timedelta(minutes=break_minutes)
+
+
+def deadline_after_early_end(deadline: datetime | None, planned_end: datetime, now: datetime) -> datetime | None:
+    """A break ended early gives back the minutes it did not use: the deadline moves back by them."""
+    return None if deadline is None else deadline - max(timedelta(0), planned_end - now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnpm.extensions import db
@@ -38,6 +39,7 @@ class Question(db.Model):
     difficulty: Mapped[str] = mapped_column(String(10), default="medium")
     lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"), index=True)
     check: Mapped[bool] = mapped_column(default=False)
+    pool: Mapped[str] = mapped_column(String(10), default="exam", server_default="exam")  # exam | final | extra
     retired: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)  # the current version's number
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -78,8 +80,12 @@ class Attempt(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     time_limit_seconds: Mapped[int | None]
     deadline: Mapped[datetime | None]
-    break_minutes: Mapped[int | None]        # the optional break this attempt offers, if any
+    # Opaque option ids: each is a keyed hash of this salt and the stored id (presenters.OptionIds).
+    salt: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    breaks: Mapped[list | None] = mapped_column(JSON)  # per section: the break minutes after it, or None
+    break_minutes: Mapped[int | None]        # the break in progress or last taken (the first offered, before)
     break_started_at: Mapped[datetime | None]
+    break_ended_at: Mapped[datetime | None]  # when the learner ended the break early
     locked_section: Mapped[int] = mapped_column(default=0)  # sections 1..N up to this one are locked
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(String(20))  # submitted | expired
@@ -106,6 +112,8 @@ class AttemptItem(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
     domain: Mapped[str] = mapped_column(String(60))
     scored: Mapped[bool] = mapped_column(default=True)  # False for unscored pretest items
+    # No earlier attempt of the learner held this question: only first exposures feed readiness.
+    first_exposure: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     option_order: Mapped[list] = mapped_column(JSON, default=list)
     choice_order: Mapped[list] = mapped_column(JSON, default=list)
     correct: Mapped[bool | None]  # set when the attempt is graded

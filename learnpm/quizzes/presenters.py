@@ -1,35 +1,84 @@
-"""What an attempt looks like to its learner: open (no key) and closed (with feedback)."""
+"""What an attempt looks like to its learner: open (no key, opaque ids, a sealed break) and closed (feedback)."""
 
 from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import datetime
 
 from learnpm.quizzes import clock
 from learnpm.quizzes.models import Attempt, AttemptAnswer, AttemptItem
 from learnpm.quizzes.types import question_type
+
+OPAQUE_ID_CHARS = 10  # 50 bits: collisions among a question's few ids are out of reach
 
 
 def iso(moment) -> str | None:
     return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
 
-def public_question(item: AttemptItem) -> dict:
+def opaque_ids(salt: str, question_key: str, content: dict) -> dict[str, str]:
+    """Map each stored option and choice id of a question to the id its learner sees in this attempt.
+
+    A keyed hash of the attempt's secret salt: the ids follow neither the options' order in the bank nor
+    the key, differ from attempt to attempt, and cannot be turned back into the stored ids.
+    """
+    stored = [o["id"] for o in content["options"]] + [c["id"] for c in content.get("choices", [])]
+    return {i: base64.b32encode(hmac.new(salt.encode(), f"{question_key}\x1f{i}".encode(), hashlib.sha256)
+                                .digest()[:8]).decode().lower()[:OPAQUE_ID_CHARS] for i in stored}
+
+
+def to_public(answer: object, content: dict, ids: dict[str, str]) -> object:
+    """A stored answer in the ids the learner sees."""
+    return None if answer is None else question_type(content["type"]).relabel(answer, ids)
+
+
+def to_stored(answer: object, content: dict, ids: dict[str, str]) -> object:
+    """An answer sent in the learner's ids, in stored ids; an id of another question or attempt becomes invalid."""
+    return question_type(content["type"]).relabel(answer, {public: i for i, public in ids.items()})
+
+
+def public_question(item: AttemptItem, salt: str) -> dict:
     """The question as the learner sees it while answering: nothing that reveals the key."""
     content = item.version.content
+    ids = opaque_ids(salt, item.question_key, content)
     data = {"id": item.question_key, "type": content["type"], "stem": content["stem"],
             "stem_html": content["stem_html"], "position": item.position, "section": item.section}
-    data.update(question_type(content["type"]).public(content, item.option_order, item.choice_order))
+    data.update(question_type(content["type"]).public(content, item.option_order, item.choice_order, ids))
     return data
 
 
+def visible_items(attempt: Attempt, items: list[AttemptItem], now: datetime) -> list[AttemptItem]:
+    """The items the learner may see: during a break, nothing of a later section; after a final, nothing."""
+    if attempt.status != "open":
+        return [] if attempt.mode == "final" else items
+    if clock.on_break(attempt.break_started_at, attempt.break_minutes, now, attempt.break_ended_at):
+        return [item for item in items if item.section <= attempt.locked_section]
+    return items
+
+
 def attempt_payload(attempt: Attempt, items: list[AttemptItem], answers: dict[int, AttemptAnswer], now) -> dict:
+    shown = visible_items(attempt, items, now)
+    on_break = attempt.status == "open" and clock.on_break(attempt.break_started_at, attempt.break_minutes, now,
+                                                           attempt.break_ended_at)
     payload = {
         "id": attempt.id, "mode": attempt.mode, "status": "open" if attempt.status == "open" else "closed",
         "deadline": iso(attempt.deadline), "server_time": iso(now),
         "seconds_left": clock.seconds_left(attempt.deadline, now) if attempt.status == "open" else None,
+        "questions_total": len(items),
+        "sections": max((item.section for item in items), default=1),
+        "breaks": attempt.breaks or [],
         "break_minutes": attempt.break_minutes, "break_started_at": iso(attempt.break_started_at),
+        "break_ends_at": iso(clock.break_ends_at(attempt.break_started_at, attempt.break_minutes,
+                                                 attempt.break_ended_at)),
+        "on_break": on_break,
         "locked_section": attempt.locked_section,
-        "questions": [public_question(item) for item in items],
-        "answers": {item.question_key: {"answer": answers[item.id].answer, "flagged": answers[item.id].flagged}
-                    for item in items if item.id in answers},
+        "questions": [public_question(item, attempt.salt) for item in shown],
+        "answers": {item.question_key: {
+            "answer": to_public(answers[item.id].answer, item.version.content,
+                                opaque_ids(attempt.salt, item.question_key, item.version.content)),
+            "flagged": answers[item.id].flagged} for item in shown if item.id in answers},
     }
     if attempt.status == "closed":
         payload["result"] = result_payload(attempt)
@@ -41,6 +90,45 @@ def result_payload(attempt: Attempt) -> dict:
     result.update({"id": attempt.id, "status": "closed", "close_reason": attempt.close_reason,
                    "closed_at": iso(attempt.closed_at)})
     return result
+
+
+def seconds_per_item(attempt: Attempt, items: list[AttemptItem], answers: dict[int, AttemptAnswer]) -> dict[int, int]:
+    """Time spent per item, from the server's save times: from the previous save (or the start) to its own.
+
+    No client clock is trusted. A break's minutes are not counted. An item never answered spent 0 s.
+    """
+    saved = sorted((a.saved_at, item_id) for item_id, a in answers.items())
+    pause = (attempt.break_started_at, clock.break_ends_at(attempt.break_started_at, attempt.break_minutes,
+                                                           attempt.break_ended_at))
+    seconds, previous = {item.id: 0 for item in items}, attempt.created_at
+    for moment, item_id in saved:
+        spent = (moment - previous).total_seconds()
+        if pause[0] and pause[1] and previous <= pause[0] and moment >= pause[1]:
+            spent -= (pause[1] - pause[0]).total_seconds()
+        seconds[item_id] = max(0, round(spent))
+        previous = max(previous, moment)
+    return seconds
+
+
+def review_payload(attempt: Attempt, items: list[AttemptItem], answers: dict[int, AttemptAnswer],
+                   lesson_url) -> dict:
+    """The closed attempt's feedback for the API: answer, key and explanation per question, in the attempt's ids."""
+    per_item = seconds_per_item(attempt, items, answers)
+    questions = []
+    for item in items:
+        content = item.version.content
+        ids = opaque_ids(attempt.salt, item.question_key, content)
+        kind = question_type(content["type"])
+        saved = answers.get(item.id)
+        questions.append({
+            "id": item.question_key, "type": content["type"], "position": item.position, "scored": item.scored,
+            "answer": to_public(saved.answer if saved else None, content, ids),
+            "flagged": bool(saved and saved.flagged), "correct": bool(item.correct),
+            "key": kind.relabel(kind.key(content), ids), "explanation": content["explanation"],
+            "lesson": lesson_url(item.question.lesson), "seconds": per_item[item.id],
+        })
+    return {"id": attempt.id, "mode": attempt.mode, "score_percent": attempt.score_percent,
+            "seconds": sum(per_item.values()), "questions": questions}
 
 
 def review_items(items: list[AttemptItem], answers: dict[int, AttemptAnswer]) -> list[dict]:

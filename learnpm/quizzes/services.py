@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, insert, select, update
 
@@ -11,6 +13,8 @@ from learnpm import audit
 from learnpm.auth.models import User
 from learnpm.errors import Conflict, NotFound, ValidationError
 from learnpm.extensions import db
+from learnpm.hours import services as hours_services
+from learnpm.hours.services import find_lesson
 from learnpm.lessons.models import Course, Lesson, Program
 from learnpm.quizzes import clock, review
 from learnpm.quizzes.assembly import Candidate, NotEnoughQuestions, apportion, draw
@@ -27,9 +31,13 @@ from learnpm.quizzes.models import (
 from learnpm.reports import readiness_store
 
 MODES = ("check", "practice", "custom", "final", "mock", "review")
+SOURCES = ("all", "unseen", "missed", "flagged")
+DIFFICULTIES = ("easy", "medium", "hard")
 TIME_LIMIT_RANGE = (10, 366 * 24 * 3600)  # "any from 10 up" (PRODUCT.md), within a year: no date overflows
 COUNT_RANGE = (1, 200)
 MAX_ID = 2**31 - 1
+DEFAULT_FINALS_PER_DAY = 2
+RETAKE_WINDOW = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,11 @@ class StartRequest:
     domain: str | None = None
     count: int | None = None
     time_limit_seconds: int | None = None
+    source: str | None = None          # custom: all | unseen | missed | flagged
+    domains: list | None = None        # custom: any of the program's domains
+    tasks: list | None = None          # custom: task keys
+    difficulty: list | None = None     # custom: easy | medium | hard
+    include_extra: bool = False        # custom: also draw `extra` items (outside the exam outline)
 
 
 def presenters_iso(moment: datetime | None) -> str | None:
@@ -76,18 +89,22 @@ def _course(slug: str | None, required: bool) -> Course | None:
     return course
 
 
-def _pool(program: Program, *, domain: str | None = None, lesson_id: int | None = None, check: bool = False,
-          course: Course | None = None) -> list[tuple[Question, QuestionVersion]]:
+def _pool(program: Program, pools: tuple[str, ...], *, domains=None, lesson_id: int | None = None,
+          check: bool | None = None, course: Course | None = None, tasks=None, difficulty=None,
+          question_ids=None) -> list[tuple[Question, QuestionVersion]]:
+    """The live questions of the given pools (and filters), each with its current version."""
     query = (select(Question, QuestionVersion)
              .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
                    & (QuestionVersion.number == Question.version))
-             .where(Question.program_id == program.id, Question.retired.is_(False)))
-    if domain:
-        query = query.where(Question.domain == domain)
+             .where(Question.program_id == program.id, Question.retired.is_(False), Question.pool.in_(pools)))
+    for column, values in ((Question.domain, domains), (Question.task, tasks), (Question.difficulty, difficulty),
+                           (Question.id, question_ids)):
+        if values is not None:
+            query = query.where(column.in_(list(values)))
     if lesson_id:
         query = query.where(Question.lesson_id == lesson_id)
-    if check:
-        query = query.where(Question.check.is_(True))
+    if check is not None:
+        query = query.where(Question.check.is_(check))
     if course is not None:
         query = query.join(QuestionBank, QuestionBank.id == Question.bank_id).where(
             (QuestionBank.course_id == course.id) | QuestionBank.course_id.is_(None))
@@ -106,6 +123,68 @@ def _int_in(value, low: int, high: int, name: str) -> int:
     return value
 
 
+def _choices(values, allowed, name: str) -> list | None:
+    """A list filter of the request: None when left out; every value must be one of `allowed`."""
+    if values is None:
+        return None
+    if not isinstance(values, list) or not values or len(values) > 50 or not all(
+            isinstance(v, str) and v in allowed for v in values):
+        raise ValidationError(f"'{name}' must be a list of: {', '.join(allowed)}.", {name: list(allowed)})
+    return list(dict.fromkeys(values))
+
+
+def last_shown(user_id: int) -> dict[int, datetime]:
+    """When each question was last drawn into one of the learner's attempts (never-shown ones are absent)."""
+    return dict(db.session.execute(
+        select(AttemptItem.question_id, func.max(Attempt.created_at))
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id).where(Attempt.user_id == user_id)
+        .group_by(AttemptItem.question_id)).all())
+
+
+def _latest_outcomes(user_id: int) -> select:
+    """Per question, the learner's latest graded item outside finals: (question_id, correct, flagged)."""
+    rn = func.row_number().over(partition_by=AttemptItem.question_id,
+                                order_by=(Attempt.closed_at.desc(), Attempt.id.desc()))
+    return (select(AttemptItem.question_id, AttemptItem.correct, AttemptAnswer.flagged, rn.label("rn"))
+            .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+            .outerjoin(AttemptAnswer, AttemptAnswer.item_id == AttemptItem.id)
+            .where(Attempt.user_id == user_id, Attempt.status == "closed", Attempt.mode != "final")
+            .subquery())
+
+
+def question_ids_by_source(user_id: int, source: str, shown: dict[int, datetime]) -> set[int] | None:
+    """The questions a custom quiz's `source` allows (None: any); `unseen` is handled by the caller."""
+    if source in ("all", "unseen"):
+        return None
+    latest = _latest_outcomes(user_id)
+    condition = latest.c.correct.is_not(True) if source == "missed" else latest.c.flagged.is_(True)
+    return set(db.session.scalars(select(latest.c.question_id).where(latest.c.rn == 1, condition)))
+
+
+def _priority(shown: dict[int, datetime], by_key) -> dict[str, float]:
+    """Draw order for mocks and finals: never-shown questions first, then those shown longest ago."""
+    return {key: shown[question.id].timestamp() if question.id in shown else float("-inf")
+            for key, (question, _version) in by_key.items()}
+
+
+def _check_retakes(user_id: int, course: Course, assessment: dict, now: datetime) -> None:
+    """Refuse a final beyond the course's attempts_per_day, saying when the next one opens."""
+    allowed = assessment.get("attempts_per_day", DEFAULT_FINALS_PER_DAY)
+    recent = db.session.scalars(select(Attempt.created_at).where(
+        Attempt.user_id == user_id, Attempt.course_id == course.id, Attempt.mode == "final",
+        Attempt.created_at > now - RETAKE_WINDOW).order_by(Attempt.created_at)).all()
+    if len(recent) >= allowed:
+        opens = recent[len(recent) - allowed] + RETAKE_WINDOW
+        raise Conflict(f"The end-of-course assessment may be taken {allowed} time(s) in 24 hours. "
+                       f"Your next attempt opens at {opens:%Y-%m-%d %H:%M} UTC.",
+                       {"attempts_per_day": allowed, "next_attempt_at": presenters_iso(opens)})
+
+
+def _by_weight(rules, count: int, domains: list[str] | None) -> dict[str, int]:
+    weights = {d["key"]: d["weight"] for d in rules.domains if domains is None or d["key"] in domains}
+    return apportion(count, weights)
+
+
 def start_attempt(user, request: StartRequest, now: datetime) -> Attempt:
     """Draw the questions for a mode, fix their order and the deadline, and store the attempt."""
     if request.mode not in MODES:
@@ -115,17 +194,16 @@ def start_attempt(user, request: StartRequest, now: datetime) -> Attempt:
     if request.mode == "check":
         if not isinstance(request.lesson, str) or "/" not in request.lesson:
             raise ValidationError("A knowledge check needs 'lesson': \"COURSE/LESSON\".", {"lesson": "required"})
-        from learnpm.hours.services import find_lesson
-
         lesson = find_lesson(request.lesson)
         course = lesson.course
     program = _program(request.program, course)
     rules = program.rules
-    limit = None
-    sections, pretest, break_minutes, domain = None, None, None, None
+    shown = last_shown(user.id)
+    limit, priority, domain, counts = None, None, None, None
+    sections, pretest, breaks = None, None, None
     if request.mode == "check":
-        pool = _pool(program, lesson_id=lesson.id, check=True)
-        counts = {d: sum(1 for q, _ in pool if q.domain == d) for d in {q.domain for q, _ in pool}}
+        pool = _pool(program, ("exam", "extra"), lesson_id=lesson.id, check=True)
+        counts = Counter(q.domain for q, _ in pool)
     elif request.mode in ("practice", "custom"):
         domain = request.domain
         if request.mode == "practice" and domain is None:
@@ -135,58 +213,91 @@ def start_attempt(user, request: StartRequest, now: datetime) -> Attempt:
         count = _int_in(request.count if request.count is not None else 10, *COUNT_RANGE, "count")
         if request.time_limit_seconds is not None:
             limit = _int_in(request.time_limit_seconds, *TIME_LIMIT_RANGE, "time_limit_seconds")
-        pool = _pool(program, domain=domain, course=course)
-        weights = {d["key"]: d["weight"] for d in rules.domains}
-        counts = {domain: count} if domain else apportion(count, weights)
+        domains = [domain] if domain else _choices(request.domains, rules.domain_keys(), "domains")
+        if request.mode == "practice":
+            pool = _pool(program, ("exam",), domains=domains, course=course)
+        else:
+            source = request.source or "all"
+            if source not in SOURCES:
+                raise ValidationError(f"Unknown source {source!r}.", {"source": list(SOURCES)})
+            tasks = _choices(request.tasks, [t for d in rules.domain_keys() for t in rules.task_keys(d)], "tasks")
+            pool = _pool(program, ("exam", "extra") if request.include_extra is True else ("exam",),
+                         domains=domains, course=course, tasks=tasks,
+                         difficulty=_choices(request.difficulty, DIFFICULTIES, "difficulty"),
+                         question_ids=question_ids_by_source(user.id, source, shown))
+            if source == "unseen":
+                pool = [(q, v) for q, v in pool if q.id not in shown]
+            if tasks or source != "all" or request.difficulty is not None:  # draw from what matches, not by weight
+                if len(pool) < count:
+                    raise Conflict(f"Only {len(pool)} question(s) match this choice; ask for {len(pool)} or fewer.",
+                                   {"available": len(pool)})
+                counts = Counter(q.domain for q, _ in secrets.SystemRandom().sample(pool, count))
+        if counts is None:
+            counts = {domain: count} if domain else _by_weight(rules, count, domains)
     elif request.mode == "final":
         assessment = course.assessment
         if not assessment:
             raise ValidationError(f"The course {course.slug!r} has no end-of-course assessment.", {"mode": "final"})
-        pool = _pool(program, course=course)
-        counts = apportion(assessment["questions"], {d["key"]: d["weight"] for d in rules.domains})
+        _check_retakes(user.id, course, assessment, now)
+        pool = _pool(program, ("final",), check=False, course=course)
+        counts = _by_weight(rules, assessment["questions"], None)
         limit = assessment["minutes"] * 60
+        priority = True
     elif request.mode == "review":
         count = _int_in(request.count if request.count is not None else 20, *COUNT_RANGE, "count")
         due = review.due_question_ids(user.id, now, count)
         if not due:
             raise Conflict("Nothing is due for review now. Missed questions come back on their schedule.",
                            {"next_due": presenters_iso(review.next_due(user.id))})
-        pool = [(q, v) for q, v in _pool(program) if q.id in set(due)]
-        counts = {d: sum(1 for q, _ in pool if q.domain == d) for d in {q.domain for q, _ in pool}}
+        pool = _pool(program, ("exam", "extra"), question_ids=due)
+        counts = Counter(q.domain for q, _ in pool)
     else:  # mock
         exam = rules.exam
-        pool = _pool(program, course=course)
-        weights = {d["key"]: d["weight"] for d in rules.domains}
-        counts = apportion(exam["questions"] - exam.get("pretest", 0), weights)
-        pretest = apportion(exam.get("pretest", 0), weights)
-        sections = [s["questions"] for s in exam.get("sections", [{"questions": exam["questions"]}])]
-        break_minutes = next((s.get("break_minutes") for s in exam.get("sections", []) if s.get("break_minutes")),
-                             None)
+        pool = _pool(program, ("exam",), check=False, course=course)
+        counts = _by_weight(rules, exam["questions"] - exam.get("pretest", 0), None)
+        pretest = _by_weight(rules, exam.get("pretest", 0), None)
+        plan = exam.get("sections", [{"questions": exam["questions"]}])
+        sections = [s["questions"] for s in plan]
+        breaks = [s.get("break_minutes") for s in plan] if any(s.get("break_minutes") for s in plan) else None
         limit = exam["minutes"] * 60
+        priority = True
     candidates, by_key = _candidates(pool)
     if not candidates:
         raise NotFound("There are no questions for this choice yet.")
     try:
-        draws = draw(candidates, counts, pretest=pretest, sections=sections)
+        draws = draw(candidates, counts, pretest=pretest, sections=sections,
+                     priority=_priority(shown, by_key) if priority else None)
     except NotEnoughQuestions as exc:
         raise Conflict(f"Not enough questions in {exc.domain!r}: {exc.needed} needed, {exc.available} in the bank.",
-                       {"domain": exc.domain}) from exc
+                       {"domain": exc.domain, "available": exc.available}) from exc
     accommodation = db.session.get(Accommodation, user.id)
     factor = accommodation.time_factor if accommodation and limit else 1.0
     attempt = Attempt(user_id=user.id, program_id=program.id, course_id=course.id if course else None,
                       lesson_id=lesson.id if lesson else None, mode=request.mode, domain=domain, created_at=now,
                       time_limit_seconds=round(limit * factor) if limit else None,
-                      deadline=clock.deadline_for(now, limit, factor), break_minutes=break_minutes)
+                      deadline=clock.deadline_for(now, limit, factor), salt=secrets.token_hex(16), breaks=breaks,
+                      break_minutes=next((b for b in breaks if b), None) if breaks else None)
     db.session.add(attempt)
     db.session.flush()
     db.session.execute(insert(AttemptItem), [  # one executemany, not an INSERT per item
         dict(attempt_id=attempt.id, position=position, section=d.section, question_id=by_key[d.key][0].id,
              question_key=d.key, version_id=by_key[d.key][1].id, domain=d.domain, scored=d.scored,
+             first_exposure=by_key[d.key][0].id not in shown,
              option_order=list(d.option_order), choice_order=list(d.choice_order))
         for position, d in enumerate(draws, start=1)])
     audit.record(user, "attempt.start", f"attempt:{attempt.id}", mode=request.mode, questions=len(draws))
     db.session.flush()
+    if attempt.deadline:
+        quiet_while_timed(user.id, now)
     return attempt
+
+
+def quiet_while_timed(user_id: int, now: datetime) -> None:
+    """Tell the hours ledger how long the learner has a timed attempt open: quiz time is not contact time."""
+    until = db.session.scalar(select(func.max(Attempt.deadline)).where(
+        Attempt.user_id == user_id, Attempt.status == "open", Attempt.deadline.is_not(None),
+        Attempt.deadline > now))
+    hours_services.set_quiet_until(user_id, until)
 
 
 def get_attempt(user, attempt_id: int, now: datetime, *, for_update: bool = False) -> Attempt:
@@ -211,28 +322,57 @@ def answers_of(attempt: Attempt) -> dict[int, AttemptAnswer]:
         AttemptAnswer.attempt_id == attempt.id))}
 
 
-def start_break(user, attempt_id: int, now: datetime) -> Attempt:
-    """Start the optional break once the first section is answered: lock that section, move the deadline by the
-    break's length, and hold answers until the break ends."""
+def _progress_by_section(attempt_id: int) -> dict[int, tuple[int, int]]:
+    """Per section of the attempt: (items, answered), in one grouped query."""
+    return {section: (items, answered) for section, items, answered in db.session.execute(
+        select(AttemptItem.section, func.count(), func.count(AttemptAnswer.answer))  # count() skips NULL answers
+        .outerjoin(AttemptAnswer, AttemptAnswer.item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == attempt_id).group_by(AttemptItem.section))}
+
+
+def _open_for_update(user, attempt_id: int, now: datetime) -> Attempt:
     attempt = get_attempt(user, attempt_id, now, for_update=True)
     if attempt.status != "open":
         raise Conflict("The attempt is closed.", {"status": "closed"})
-    per_section = {section: (items, answered) for section, items, answered in db.session.execute(
-        select(AttemptItem.section, func.count(), func.count(AttemptAnswer.answer))  # count() skips NULL answers
-        .outerjoin(AttemptAnswer, AttemptAnswer.item_id == AttemptItem.id)
-        .where(AttemptItem.attempt_id == attempt.id).group_by(AttemptItem.section))}
-    items, answered = per_section.get(1, (0, 0))
-    unanswered = items - answered
-    answered_sections = {section for section, (_, count) in per_section.items() if count}
-    if not clock.can_start_break(attempt.break_minutes, attempt.break_started_at is not None, answered_sections,
-                                 unanswered):
-        raise Conflict("There is no break to take now: it comes once, when every question of the first section "
-                       "is answered and before any of the second.",
-                       {"break": "not at the break point", "unanswered_in_first_section": unanswered})
-    attempt.break_started_at = now
-    attempt.locked_section = 1
-    attempt.deadline = clock.deadline_after_break(attempt.deadline, attempt.break_minutes)
-    audit.record(user, "attempt.break", f"attempt:{attempt.id}")
+    return attempt
+
+
+def on_break(attempt: Attempt, now: datetime) -> bool:
+    return clock.on_break(attempt.break_started_at, attempt.break_minutes, now, attempt.break_ended_at)
+
+
+def start_break(user, attempt_id: int, now: datetime) -> Attempt:
+    """Start the break at the end of a section once it is answered: lock the sections before it, move the
+    deadline by the break's length, and hold answers (and hide every later question) until the break ends."""
+    attempt = _open_for_update(user, attempt_id, now)
+    per_section = _progress_by_section(attempt.id)
+    section = None if on_break(attempt, now) else clock.break_point(attempt.breaks or [], attempt.locked_section,
+                                                                    per_section)
+    if section is None:
+        unanswered = sum(items - answered for s, (items, answered) in per_section.items()
+                         if s > attempt.locked_section)
+        raise Conflict("There is no break to take now: a break comes at the end of a section, once every "
+                       "question up to it is answered and before any question after it.",
+                       {"break": "not at a break point", "unanswered": unanswered})
+    minutes = attempt.breaks[section - 1]
+    attempt.break_started_at, attempt.break_ended_at, attempt.break_minutes = now, None, minutes
+    attempt.locked_section = section
+    attempt.deadline = clock.deadline_after_break(attempt.deadline, minutes)
+    audit.record(user, "attempt.break", f"attempt:{attempt.id}", after_section=section, minutes=minutes)
+    quiet_while_timed(user.id, now)
+    return attempt
+
+
+def end_break(user, attempt_id: int, now: datetime) -> Attempt:
+    """End the break early: the next section opens now, and the unused break minutes leave the deadline."""
+    attempt = _open_for_update(user, attempt_id, now)
+    if not on_break(attempt, now):
+        raise Conflict("No break is on.", {"break": "not on"})
+    planned = clock.break_ends_at(attempt.break_started_at, attempt.break_minutes)
+    attempt.deadline = clock.deadline_after_early_end(attempt.deadline, planned, now)
+    attempt.break_ended_at = now
+    audit.record(user, "attempt.break_end", f"attempt:{attempt.id}")
+    quiet_while_timed(user.id, now)
     return attempt
 
 
@@ -255,9 +395,10 @@ def close(attempt: Attempt, reason: str, now: datetime) -> Attempt:
     result = grade(graded, program.rating_for, _pass_percent(attempt, program), program.domain_keys())
     db.session.execute(update(AttemptItem), [{"id": i.id, "correct": result.item_correct[i.question_key]}
                                              for i in items])
-    learner = db.session.get(User, attempt.user_id)
-    review.record_answers(attempt.user_id, [(i.question_id, result.item_correct[i.question_key])
-                                            for i in items if i.id in answers], now, learner.exam_date)
+    if attempt.mode != "final":  # a final's questions never come back in spaced review: their keys stay unseen
+        learner = db.session.get(User, attempt.user_id)
+        review.record_answers(attempt.user_id, [(i.question_id, result.item_correct[i.question_key])
+                                                for i in items if i.id in answers], now, learner.exam_date)
     db.session.refresh(attempt)
     attempt.status, attempt.closed_at, attempt.close_reason = "closed", now, reason
     attempt.score_percent, attempt.passed = result.score_percent, result.passed
@@ -265,6 +406,8 @@ def close(attempt: Attempt, reason: str, now: datetime) -> Attempt:
                       "domains": result.domains, "passed": result.passed}
     db.session.flush()
     readiness_store.refresh(attempt.user_id, attempt.program_id, now)
+    if attempt.deadline:
+        quiet_while_timed(attempt.user_id, now)
     return attempt
 
 

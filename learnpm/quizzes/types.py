@@ -24,10 +24,18 @@ class QuestionType:
         """Return the right answer, in the shape of an answer."""
         raise NotImplementedError
 
-    def public(self, content: dict, option_order: list[str], choice_order: list[str]) -> dict:
-        """Return what the learner may see while the attempt is open: nothing that reveals the key."""
+    def public(self, content: dict, option_order: list[str], choice_order: list[str], ids: dict[str, str]) -> dict:
+        """Return what the learner may see while the attempt is open: nothing that reveals the key.
+
+        `ids` maps each stored option id to the opaque id the learner sees (presenters.opaque_ids).
+        """
         by_id = {o["id"]: o for o in content["options"]}
-        return {"options": [{"id": i, "text": by_id[i]["text"], "html": by_id[i]["html"]} for i in option_order]}
+        return {"options": [{"id": ids[i], "text": by_id[i]["text"], "html": by_id[i]["html"]}
+                            for i in option_order]}
+
+    def relabel(self, answer: object, ids: dict[str, str]) -> object:
+        """Return an answer with its option ids mapped through `ids`; an unknown id becomes "" (never valid)."""
+        return answer
 
     @staticmethod
     def _option_ids(content: dict) -> set[str]:
@@ -48,6 +56,9 @@ class Single(QuestionType):
     def key(self, content):
         return next(o["id"] for o in content["options"] if o["correct"])
 
+    def relabel(self, answer, ids):
+        return ids.get(answer, "") if isinstance(answer, str) else answer
+
 
 class Multiple(QuestionType):
     name = "multiple"
@@ -66,10 +77,13 @@ class Multiple(QuestionType):
     def key(self, content):
         return sorted(o["id"] for o in content["options"] if o["correct"])
 
-    def public(self, content, option_order, choice_order):
-        data = super().public(content, option_order, choice_order)
+    def public(self, content, option_order, choice_order, ids):
+        data = super().public(content, option_order, choice_order, ids)
         data["choose"] = len(self.key(content))  # "Choose two." is part of the question, not a hint
         return data
+
+    def relabel(self, answer, ids):
+        return [ids.get(a, "") if isinstance(a, str) else a for a in answer] if isinstance(answer, list) else answer
 
 
 class Matching(QuestionType):
@@ -90,11 +104,16 @@ class Matching(QuestionType):
     def key(self, content):
         return {o["id"]: o["match"] for o in content["options"]}
 
-    def public(self, content, option_order, choice_order):
-        data = super().public(content, option_order, choice_order)
+    def public(self, content, option_order, choice_order, ids):
+        data = super().public(content, option_order, choice_order, ids)
         by_id = {c["id"]: c for c in content["choices"]}
-        data["choices"] = [{"id": i, "text": by_id[i]["text"], "html": by_id[i]["html"]} for i in choice_order]
+        data["choices"] = [{"id": ids[i], "text": by_id[i]["text"], "html": by_id[i]["html"]} for i in choice_order]
         return data
+
+    def relabel(self, answer, ids):
+        if not isinstance(answer, dict):
+            return answer
+        return {ids.get(k, ""): ids.get(v, "") if isinstance(v, str) else v for k, v in answer.items()}
 
 
 def _fold(text: str) -> str:
@@ -116,17 +135,17 @@ class FillIn(QuestionType):
     def key(self, content):
         return content["answers"][0]
 
-    def public(self, content, option_order, choice_order):
+    def public(self, content, option_order, choice_order, ids):
         return {"options": []}
 
 
 class Hotspot(Single):
     name = "hotspot"
 
-    def public(self, content, option_order, choice_order):
+    def public(self, content, option_order, choice_order, ids):
         by_id = {o["id"]: o for o in content["options"]}
         return {"image": content.get("image"),
-                "options": [{"id": i, "text": by_id[i]["text"], "html": by_id[i]["html"],
+                "options": [{"id": ids[i], "text": by_id[i]["text"], "html": by_id[i]["html"],
                              "region": by_id[i]["region"]} for i in option_order]}
 
 

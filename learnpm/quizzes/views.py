@@ -12,7 +12,7 @@ from learnpm.auth.models import User, normalize_email
 from learnpm.errors import DomainError
 from learnpm.extensions import db
 from learnpm.lessons.models import Course, Program
-from learnpm.quizzes import presenters, services
+from learnpm.quizzes import clock, presenters, services
 from learnpm.quizzes.models import Accommodation
 from learnpm.timeutil import now
 
@@ -70,11 +70,14 @@ def attempt(attempt_id: int):
     program = db.session.get(Program, attempt.program_id).rules
     if attempt.status == "open":
         return render_template("quizzes/attempt.html", attempt=attempt, title=MODE_TITLES[attempt.mode],
-                               payload=presenters.attempt_payload(attempt, items, answers, moment),
+                               payload=presenters.attempt_payload(attempt, items, answers, moment), now=moment,
+                               break_ends=clock.break_ends_at(attempt.break_started_at, attempt.break_minutes,
+                                                              attempt.break_ended_at),
                                form=FlaskForm())
+    # A final's results give the score and domain ratings only: its questions' keys are never shown.
+    review = [] if attempt.mode == "final" else presenters.review_items(items, answers)
     return render_template("quizzes/results.html", attempt=attempt, title=MODE_TITLES[attempt.mode],
-                           review=presenters.review_items(items, answers), program=program,
-                           lesson=services.lesson_of(attempt), form=FlaskForm())
+                           review=review, program=program, lesson=services.lesson_of(attempt), form=FlaskForm())
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

@@ -87,6 +87,7 @@ class Dashboard:
     exam: ExamCountdown | None
     pass_percent: float
     practice_sizes: dict[str, int] = field(default_factory=dict)  # questions a domain practice quiz would draw
+    unseen_mock: tuple[int, int] = (0, 0)  # mock-exam questions never shown to the learner, of all of them
 
     @property
     def hours_needed_seconds(self) -> int:
@@ -125,7 +126,8 @@ def build(learner: User, now: datetime, share: float, *, program_key: str | None
         trend=trend, readiness=readiness, tasks=tasks, weak_domains=weak, unpracticed=unpracticed,
         weak_tasks=weak_tasks, review_due=due, review_next=review.next_due(learner.id), exam=exam,
         pass_percent=queries.pass_percent(rules),
-        practice_sizes={k: min(PRACTICE_COUNT, n) for k, n in queries.questions_per_domain(program.id).items()})
+        practice_sizes={k: min(PRACTICE_COUNT, n) for k, n in queries.questions_per_domain(program.id).items()},
+        unseen_mock=queries.unseen_mock_questions(learner.id, program.id))
 
 
 def _modules(user_id: int, share: float, course: Course | None) -> list[ModuleProgress]:

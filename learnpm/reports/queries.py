@@ -61,12 +61,14 @@ def _recent_scored(program_id: int, domain_keys: list[str], now: datetime, user_
                AttemptItem.correct.label("correct"), rn.label("rn")]
     if with_task:
         columns.append(Question.task.label("task"))
+    # Only first exposures: an item answered again after its feedback was seen says little about the exam.
+    # Items outside the exam outline (pool 'extra') are practice, not evidence.
     query = (select(*columns).join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+             .join(Question, Question.id == AttemptItem.question_id)
              .where(Attempt.program_id == program_id, Attempt.status == "closed", Attempt.closed_at <= now,
                     AttemptItem.scored.is_(True), AttemptItem.correct.is_not(None),
+                    AttemptItem.first_exposure.is_(True), Question.pool != "extra",
                     AttemptItem.domain.in_(domain_keys)))
-    if with_task:
-        query = query.join(Question, Question.id == AttemptItem.question_id)
     if user_ids is not None:
         query = query.where(Attempt.user_id.in_(list(user_ids)))
     return query.subquery("recent")
@@ -102,9 +104,21 @@ def readiness_from_counts(counts: dict[str, tuple[int, int]], rules: Program, no
 
 
 def questions_per_domain(program_id: int) -> dict[str, int]:
-    """Return how many live questions each domain of the program has (what a practice quiz can draw)."""
+    """Return how many live exam-pool questions each domain of the program has (what domain practice draws)."""
     return dict(db.session.execute(select(Question.domain, func.count()).where(
-        Question.program_id == program_id, Question.retired.is_(False)).group_by(Question.domain)).all())
+        Question.program_id == program_id, Question.retired.is_(False), Question.pool == "exam")
+        .group_by(Question.domain)).all())
+
+
+def unseen_mock_questions(user_id: int, program_id: int) -> tuple[int, int]:
+    """Return (questions a mock exam may draw that the learner was never shown, all such questions)."""
+    shown = (select(AttemptItem.question_id).join(Attempt, Attempt.id == AttemptItem.attempt_id)
+             .where(Attempt.user_id == user_id, AttemptItem.question_id == Question.id))
+    unseen, total = db.session.execute(
+        select(func.count(case((~exists(shown), 1))), func.count())
+        .where(Question.program_id == program_id, Question.retired.is_(False), Question.pool == "exam",
+               Question.check.is_(False))).one()
+    return int(unseen), int(total)
 
 
 # Lessons and their completion

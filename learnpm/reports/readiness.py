@@ -3,7 +3,9 @@
 The model, in full:
 
 1. Take the learner's most recent `window` scored answers (answers after `now` and answers in domains
-   the program does not know are ignored).
+   the program does not know are ignored). Only first exposures count: a question answered again after
+   its feedback was seen is remembered, not known, so the queries pass only each question's first
+   attempt, and never the practice items outside the exam outline (pool `extra`).
 2. Per domain, the score is the share answered correctly, ``c / n``, with a 90 % Wilson score interval
    ``(center ± z * sqrt(p q / n + z² / 4n²)) / (1 + z² / n)`` around it, ``z = 1.645``.
 3. The exam estimate is the domain scores weighted by the exam's domain weights. A domain without answers
@@ -134,7 +136,9 @@ def _pct(value: float) -> str:
 def _explain(readiness: Readiness | None, rows: list[DomainReadiness], pass_percent: float, window: int) -> str:
     """Return one plain-words paragraph describing the model and what it rests on."""
     weights = "; ".join(f"{r.title} {_pct(r.weight / sum(x.weight for x in rows) * 100)}" for r in rows)
-    model = (f"The estimate uses up to your {window} most recent scored practice answers. Each domain's share of "
+    model = (f"The estimate uses up to your {window} most recent scored practice answers, each to a question you "
+             "saw for the first time (answering a question again after seeing its key does not raise it). "
+             "Each domain's share of "
              f"correct answers is weighted by its share of the exam ({weights}). ")
     rule = (f"We call a pass likely when the estimate reaches the pass mark of {_pct(pass_percent)} and the low end "
             f"of the range is no more than {LIKELY_MARGIN:.0f} points below it.")

@@ -84,7 +84,10 @@ def test_stats_prints_one_json_object(runner, content):
     result = runner.invoke(args=["content", "stats", str(content), "--json"])
     assert result.exit_code == 0
     assert json.loads(result.output) == {"courses": 1, "lessons": 3, "rated_minutes": 30, "questions": 1,
-                                         "questions_by_domain": {"fundamentals": 1}}
+                                         "questions_by_domain": {"fundamentals": 1},
+                                         "questions_by_pool": {"exam": 1, "final": 0, "extra": 0},
+                                         "mock_items_by_domain": {},  # its one question is a knowledge check
+                                         "questions_by_type": {"single": 1}, "key_longest_share": 1.0}
 
 
 def test_export_writes_files_that_import_back_unchanged(runner, content, tmp_path):

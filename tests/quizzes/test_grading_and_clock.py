@@ -42,7 +42,7 @@ def test_answers_of_the_wrong_shape_are_refused(content, answer):
 def test_public_view_never_carries_the_key():
     view = question_type("matching").public({**MATCHING, "options": [
         {"id": "a", "text": "A", "html": "A", "correct": True, "match": "r1", "rationale": "why"}],
-        "choices": [{"id": "r1", "text": "one", "html": "one"}]}, ["a"], ["r1"])
+        "choices": [{"id": "r1", "text": "one", "html": "one"}]}, ["a"], ["r1"], {"a": "x7", "r1": "y9"})
     assert "match" not in str(view) and "correct" not in str(view) and "why" not in str(view)
 
 
@@ -72,13 +72,27 @@ def test_deadline_with_extra_time_and_one_second_of_grace():
 
 
 def test_the_break_comes_once_between_sections_and_stops_the_clock():
-    assert clock.can_start_break(10, False, {1}, unanswered_in_first=0)
-    assert not clock.can_start_break(10, False, {1}, unanswered_in_first=1)  # the first section is not done
-    assert not clock.can_start_break(10, True, {1}, unanswered_in_first=0)
-    assert not clock.can_start_break(10, False, {1, 2}, unanswered_in_first=0)
-    assert not clock.can_start_break(None, False, set(), unanswered_in_first=0)
+    breaks = [10, None]
+    assert clock.break_point(breaks, 0, {1: (4, 4), 2: (4, 0)}) == 1
+    assert clock.break_point(breaks, 0, {1: (4, 3), 2: (4, 0)}) is None  # the first section is not done
+    assert clock.break_point(breaks, 1, {1: (4, 4), 2: (4, 0)}) is None  # taken already
+    assert clock.break_point(breaks, 0, {1: (4, 4), 2: (4, 1)}) is None  # answered past it
+    assert clock.break_point([None, None], 0, {1: (4, 4), 2: (4, 0)}) is None
     assert clock.deadline_after_break(T0, 10) == T0 + timedelta(minutes=10)
     assert clock.section_locked(1, 1) and not clock.section_locked(2, 1)
     assert clock.break_ends_at(T0, 10) == T0 + timedelta(minutes=10) and clock.break_ends_at(None, 10) is None
     assert clock.on_break(T0, 10, T0 + timedelta(minutes=9, seconds=59))
     assert not clock.on_break(T0, 10, T0 + timedelta(minutes=10)) and not clock.on_break(None, 10, T0)
+    ended = T0 + timedelta(minutes=3)
+    assert not clock.on_break(T0, 10, T0 + timedelta(minutes=4), ended) and clock.break_ends_at(T0, 10, ended) == ended
+    assert clock.deadline_after_early_end(T0 + timedelta(hours=3), T0 + timedelta(minutes=10), ended) == \
+        T0 + timedelta(hours=3) - timedelta(minutes=7)
+
+
+def test_several_breaks_come_one_at_each_boundary_in_order():
+    breaks = [10, 10, None]
+    assert clock.break_point(breaks, 0, {1: (3, 3), 2: (3, 0), 3: (3, 0)}) == 1
+    assert clock.break_point(breaks, 1, {1: (3, 3), 2: (3, 3), 3: (3, 0)}) == 2
+    assert clock.break_point(breaks, 1, {1: (3, 3), 2: (3, 2), 3: (3, 0)}) is None
+    # the first boundary skipped: the second break is still offered, and locks both sections
+    assert clock.break_point(breaks, 0, {1: (3, 3), 2: (3, 3), 3: (3, 0)}) == 2

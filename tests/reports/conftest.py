@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from learnpm.extensions import db
-from learnpm.quizzes import answering, services
+from learnpm.quizzes import answering, presenters, services
 from learnpm.quizzes.models import AttemptItem, QuestionVersion
 from learnpm.quizzes.types import question_type
 from tests.conftest import FakeClock
@@ -61,8 +61,10 @@ def take(app, clock):
             else:
                 good = right(item.question_key) if callable(right) else right
                 answer = question_type(content["type"]).key(content) if good else wrong_answer(content)
-            if answer is not None:
-                answering.save_answer(user, attempt.id, item.question_key, answer, now=clock())
+            if answer is not None:  # in the bank's ids: the learner sends the attempt's opaque ones
+                ids = presenters.opaque_ids(attempt.salt, item.question_key, content)
+                answering.save_answer(user, attempt.id, item.question_key,
+                                      presenters.to_public(answer, content, ids), now=clock())
         clock.advance(30)
         services.submit(user, attempt.id, clock())
         db.session.commit()

@@ -39,15 +39,36 @@
     return questions[index] ? questions[index].dataset.key : null;
   }
 
+  // Hotspot regions sit over their image (placed here: the CSP allows no inline styles); a click on one
+  // checks its radio button, which keyboard and screen-reader users choose directly.
+  Array.prototype.forEach.call(root.querySelectorAll(".hotspot-region"), function (region) {
+    ["x", "y", "w", "h"].forEach(function (k) {
+      region.style[{ x: "left", y: "top", w: "width", h: "height" }[k]] = region.dataset[k] + "%";
+    });
+  });
+
+  function markRegions(section) {
+    Array.prototype.forEach.call(section.querySelectorAll(".hotspot-region"), function (region) {
+      var radio = section.querySelector('input[type=radio][value="' + region.dataset.option + '"]');
+      region.classList.toggle("chosen", !!(radio && radio.checked));
+    });
+  }
+
   root.addEventListener("click", function (event) {
     var el = event.target.closest("button, a");
     if (!el) { return; }
+    if (el.classList.contains("hotspot-region")) {
+      var owner = el.closest(".question");
+      var radio = owner.querySelector('input[type=radio][value="' + el.dataset.option + '"]');
+      if (radio && !radio.disabled) { radio.checked = true; radio.dispatchEvent(new Event("change", { bubbles: true })); }
+      return;
+    }
     var section = el.closest(".question");
     if (el.dataset.target) { event.preventDefault(); show(el.dataset.target); }
     else if (el.classList.contains("prev")) { show(neighbor(section, -1)); }
     else if (el.classList.contains("next")) { show(neighbor(section, 1)); }
     else if (el.classList.contains("to-review")) { show(null); }
-    else if (el.id === "take-break") { takeBreak(el); }
+    else if (el.id === "take-break") { takeBreak(); }
   });
 
   // ---- reading a question's answer from its inputs ----
@@ -124,7 +145,7 @@
           var detail = data && data.detail;
           if (detail && detail["break"] === "in progress") {  // a save raced the break: send it when it ends
             pending[key] = Object.assign(body, pending[key] || {});
-            holdForBreak(Date.parse(detail.until));
+            holdForBreak();
             return;
           }
           say("The attempt is closed. Showing your results…");
@@ -150,6 +171,7 @@
 
   questions.forEach(function (section) {
     section.addEventListener("change", function (event) {
+      markRegions(section);
       if (event.target.classList.contains("flag-box")) {
         queue(section, { flagged: event.target.checked });
       } else {
@@ -173,52 +195,32 @@
     }
   });
 
-  // ---- the break: the clock stops for it (its minutes go on the deadline), so answers wait ----
-  var breakTimer = null;
+  // ---- the break: the clock stops for it (its minutes go on the deadline); the server holds back every
+  // later question until it ends, so the page reloads to show the next section ----
+  function post(path) {
+    return fetch("/api/v1/attempts/" + attemptId + path, {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token.content }
+    }).then(function (response) { return response.json().then(function (data) { return [response, data]; }); });
+  }
 
-  function setAnswering(sectionFilter, enabled) {
-    questions.forEach(function (section) {
-      if (sectionFilter(section.dataset.section)) {
-        section.querySelector("fieldset").disabled = !enabled;
-        section.querySelector(".flag-box").disabled = !enabled;
-      }
+  function holdForBreak() { say("The break is on: the page reloads to show it."); location.reload(); }
+
+  function takeBreak() {
+    if (Object.keys(pending).length) { say("Saving your answers first…"); return; }
+    post("/break").then(function (result) {
+      if (result[0].ok) { location.reload(); return; }
+      var detail = result[1].detail;
+      say(detail && detail.unanswered ? "Answer every question up to the break first (" + detail.unanswered +
+        " left)." : "The break is not available now.");
     });
   }
 
-  function holdForBreak(endsAtServer) {
-    var wait = endsAtServer - (Date.now() + skew);
-    if (!(wait > 0)) { return; }
-    var ends = new Date(Date.now() + wait);
-    setAnswering(function (s) { return s !== "1"; }, false);
-    say("On the break until " + ends.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) +
-        ": the clock is stopped, and the second section opens when the break ends.");
-    clearTimeout(breakTimer);
-    breakTimer = setTimeout(function () {
-      setAnswering(function (s) { return s !== "1"; }, true);
-      say("The break is over: the clock is running again.");
-      Object.keys(pending).forEach(send);
-    }, wait + 500);
-  }
-
-  function takeBreak(button) {
-    fetch("/api/v1/attempts/" + attemptId + "/break", {
-      method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token.content }
-    }).then(function (response) { return response.json().then(function (data) { return [response, data]; }); })
-      .then(function (result) {
-        var detail = result[1].detail;
-        if (!result[0].ok) {
-          say(typeof detail === "string" ? detail : detail && detail.unanswered_in_first_section
-            ? "Answer every question of the first section before the break (" +
-              detail.unanswered_in_first_section + " left)."
-            : "The break is not available now.");
-          return;
-        }
-        deadline = Date.parse(result[1].deadline);
-        setAnswering(function (s) { return s === "1"; }, false);
-        button.closest(".break-offer").innerHTML = "<p>Break started: " + root.dataset.breakMinutes +
-          " minutes with the clock stopped. The first section is now locked.</p>";
-        holdForBreak(Date.parse(result[1].break_started_at) + 60000 * Number(root.dataset.breakMinutes));
-      });
+  var endBreak = document.getElementById("end-break");
+  if (endBreak) {
+    endBreak.addEventListener("click", function () {
+      endBreak.disabled = true;
+      post("/break/end").then(function () { location.reload(); });
+    });
   }
 
   // ---- the countdown, from the server's deadline and clock ----
@@ -259,11 +261,23 @@
   }
   var interval = setInterval(tick, 1000);
   tick();
-  if (root.dataset.breakStarted) {  // reloaded during the break
-    holdForBreak(Date.parse(root.dataset.breakStarted) + 60000 * Number(root.dataset.breakMinutes));
+
+  // During the break the exam clock stands still and only the break's own countdown runs.
+  var breakTimer = document.getElementById("break-timer");
+  if (root.dataset.onBreak && breakTimer) {
+    var breakEnds = Date.parse(root.dataset.breakEnds);
+    var breakTick = function () {
+      var left = Math.max(0, Math.round((breakEnds - (Date.now() + skew)) / 1000));
+      breakTimer.textContent = Math.floor(left / 60) + ":" + (left % 60 < 10 ? "0" : "") + (left % 60);
+      if (left === 0) { clearInterval(breakInterval); location.reload(); }
+    };
+    var breakInterval = setInterval(breakTick, 1000);
+    breakTick();
+    return;
   }
 
   questions.forEach(markNavigator);
+  questions.forEach(markRegions);
   var start = location.hash.indexOf("#q-") === 0 ? location.hash.slice(3) : null;
   if (location.hash === "#review") { show(null); }
   else { show(start && document.getElementById("q-" + start) ? start : questions[0].dataset.key); }
