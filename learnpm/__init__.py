@@ -98,13 +98,15 @@ def _register_blueprints(app: Flask) -> None:
     from learnpm.api.views import bp as api_bp
     from learnpm.auth.views import bp as auth_bp
     from learnpm.certificates.views import bp as certificates_bp
+    from learnpm.glossary.views import bp as glossary_bp
     from learnpm.hours.views import bp as hours_bp
     from learnpm.lessons.authoring import bp as authoring_bp
     from learnpm.lessons.views import bp as lessons_bp
     from learnpm.quizzes.views import bp as quizzes_bp
     from learnpm.reports.views import bp as reports_bp
 
-    for bp in (auth_bp, lessons_bp, authoring_bp, hours_bp, quizzes_bp, certificates_bp, admin_bp, api_bp, reports_bp):
+    for bp in (auth_bp, lessons_bp, authoring_bp, hours_bp, quizzes_bp, certificates_bp, admin_bp, api_bp, reports_bp,
+               glossary_bp):
         app.register_blueprint(bp)
 
 

@@ -3,6 +3,7 @@
 from learnpm.audit import AuditEvent
 from learnpm.auth.models import User
 from learnpm.certificates.models import Certificate, CertificateSettings
+from learnpm.glossary.models import Flashcard, GlossaryTerm, ReferencePage
 from learnpm.hours.models import EngagementClock, HoursEntry, LessonProgress
 from learnpm.lessons.models import Course, Lesson, LessonRevision, MediaFile, Module, Program
 from learnpm.quizzes.models import (
@@ -32,6 +33,9 @@ __all__ = [
     "CertificateSettings",
     "Course",
     "EngagementClock",
+    "Flashcard",
+    "GlossaryTerm",
+    "ReferencePage",
     "HoursEntry",
     "LessonProgress",
     "Lesson",

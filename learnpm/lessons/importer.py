@@ -67,9 +67,20 @@ def import_tree(tree: ContentTree, progress: Callable[[str], None] | None = None
             if lesson.slug not in seen:
                 lesson.retired = True
                 report.retired.append(f"lesson {course.slug}/{lesson.slug}")
+        db.session.flush()
+        _import_aids(course, course_source, report)
     db.session.flush()
     _import_banks(tree, programs, report)
     return report
+
+
+def _import_aids(course: Course, source, report: ImportReport) -> None:
+    from learnpm.glossary.services import import_aids  # study aids sit above lessons, beside the banks
+
+    labels: list[tuple[str, str]] = []
+    import_aids(course, source, labels)
+    for kind, label in labels:
+        getattr(report, kind).append(label)
 
 
 def _import_banks(tree: ContentTree, programs: dict[str, Program], report: ImportReport) -> None:

@@ -54,6 +54,7 @@ def _check_courses(tree: ContentTree) -> None:
             if not module.doc.error and not isinstance(module.doc.meta.get("title"), str):
                 tree.problem(module.path, module.doc.key_lines.get("title", 1),
                              f"module title is required (a text), got {module.doc.meta.get('title')!r}")
+        _check_aids(tree, course)
         slugs: dict[str, LessonSource] = {}
         for lesson in course.lessons:
             if lesson.doc.error:
@@ -63,6 +64,22 @@ def _check_courses(tree: ContentTree) -> None:
                 tree.problem(lesson.path, lesson.field_line("slug"),
                              f"duplicate slug {lesson.slug!r} (also {slugs[lesson.slug].path})")
             slugs[lesson.slug] = lesson
+
+
+def _check_aids(tree: ContentTree, course: CourseSource) -> None:
+    """A glossary term names a lesson of its course; a reference page has a title and a text."""
+    slugs = {lesson.slug for lesson in course.lessons}
+    for term in course.glossary.terms if course.glossary else []:
+        if term.lesson and term.lesson not in slugs:
+            tree.problem(course.glossary_path, term.line, f"term {term.term!r}: unknown lesson {term.lesson!r}")
+    for page in course.references:
+        if page.doc.error:
+            continue
+        if not isinstance(page.doc.meta.get("title"), str) or not page.doc.meta["title"].strip():
+            tree.problem(page.path, page.doc.key_lines.get("title", 1),
+                         f"reference page title is required (a text), got {page.doc.meta.get('title')!r}")
+        if not page.doc.body.strip():
+            tree.problem(page.path, page.doc.body_line, "reference page is empty")
 
 
 def _check_assessment(tree: ContentTree, course: CourseSource) -> None:

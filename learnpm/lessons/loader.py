@@ -9,12 +9,14 @@ from pathlib import Path
 
 import yaml
 
+from learnpm.glossary.parsing import ParsedGlossary, parse_glossary
 from learnpm.lessons.frontmatter import Document, parse_document
 from learnpm.lessons.programs import Program, program_from_dict, program_problems
 from learnpm.lessons.rendering import Rendered, render_markdown
 from learnpm.quizzes.bankfile import ParsedBank, Problem, parse_bank
 
 NUMBERED = re.compile(r"^(\d+)-(.+)$")
+GLOSSARY_FILE, REFERENCE_DIR = "glossary.md", "reference"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MEDIA_MAX_BYTES = 5 * 1024 * 1024
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -53,11 +55,24 @@ class ModuleSource:
 
 
 @dataclass
+class ReferenceSource:
+    """A page of `courses/COURSE/reference/NN-SLUG.md`: a formula sheet, an artifact reference."""
+
+    path: Path
+    slug: str
+    number: int
+    doc: Document
+
+
+@dataclass
 class CourseSource:
     path: Path
     slug: str
     doc: Document
     modules: list[ModuleSource] = field(default_factory=list)
+    glossary: ParsedGlossary | None = None  # courses/COURSE/glossary.md, when there is one
+    glossary_path: Path | None = None
+    references: list[ReferenceSource] = field(default_factory=list)
 
     @property
     def lessons(self) -> list[LessonSource]:
@@ -137,7 +152,8 @@ def _load_course(tree: ContentTree, course_dir: Path) -> None:
     course = CourseSource(course_file, course_dir.name, _document(tree, course_file))
     if not SLUG.match(course.slug):
         tree.problem(course_file, 1, f"course folder name {course.slug!r} must be lower-case words joined by '-'")
-    for module_dir in sorted(p for p in course_dir.iterdir() if p.is_dir()):
+    _load_aids(tree, course, course_dir)
+    for module_dir in sorted(p for p in course_dir.iterdir() if p.is_dir() and p.name != REFERENCE_DIR):
         match = NUMBERED.match(module_dir.name)
         if not match:
             tree.problem(module_dir, 1, f"module folder {module_dir.name!r} must start with a number, e.g. 01-")
@@ -159,6 +175,23 @@ def _load_course(tree: ContentTree, course_dir: Path) -> None:
                                                _document(tree, path), hashlib.sha256(raw).hexdigest()))
         course.modules.append(module)
     tree.courses[course.slug] = course
+
+
+def _load_aids(tree: ContentTree, course: CourseSource, course_dir: Path) -> None:
+    """Read the course's glossary and reference pages, when it has them."""
+    glossary = course_dir / GLOSSARY_FILE
+    if glossary.is_file():
+        doc = _document(tree, glossary)
+        course.glossary_path = glossary
+        course.glossary = parse_glossary(doc.body, doc.body_line) if not doc.error else ParsedGlossary([], [])
+        for line, message in course.glossary.problems:
+            tree.problem(glossary, line, message)
+    for path in sorted((course_dir / REFERENCE_DIR).glob("*.md")):
+        number = NUMBERED.match(path.stem)
+        if not number:
+            tree.problem(path, 1, f"reference file {path.name!r} must start with a number, e.g. 01-")
+            continue
+        course.references.append(ReferenceSource(path, number.group(2), int(number.group(1)), _document(tree, path)))
 
 
 def lesson_resolver(tree: ContentTree, lesson: LessonSource, url_for_lesson, url_for_media):

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from learnpm.extensions import db
+from learnpm.glossary import services as glossary_services
 from learnpm.hours.queries import completed_lessons, engaged_in_lesson
 from learnpm.lessons import services
 from learnpm.lessons.models import MediaFile
@@ -25,7 +26,8 @@ def catalog():
 def course(course_slug: str):
     course = services.get_course(course_slug)
     done = completed_lessons(current_user.id, current_app.config["LEARNPM_COMPLETION_SHARE"])
-    return render_template("lessons/course.html", course=course, outline=services.course_outline(course), done=done)
+    return render_template("lessons/course.html", course=course, outline=services.course_outline(course), done=done,
+                           aids=glossary_services.references(course))
 
 
 @bp.get("/courses/<course_slug>/<lesson_slug>")
@@ -36,6 +38,7 @@ def lesson(course_slug: str, lesson_slug: str):
     counted = engaged_in_lesson(current_user.id, lesson.id)
     checks, passed = check_status(current_user.id, lesson.id)
     return render_template("lessons/lesson.html", lesson=lesson, previous=previous, following=following,
+                           terms=glossary_services.lesson_terms(lesson.id),
                            counted_seconds=counted, check_questions=checks, check_passed=passed,
                            heartbeat_seconds=current_app.config["LEARNPM_HEARTBEAT_SECONDS"],
                            idle_seconds=current_app.config["LEARNPM_IDLE_SECONDS"])
