@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import select
 
 from learnpm.errors import DomainError
