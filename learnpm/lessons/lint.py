@@ -14,7 +14,6 @@ READING_WORDS_PER_MINUTE = 130
 CHECK_QUESTION_MINUTES = 1.5
 WARN_FACTOR, FAIL_FACTOR, FAIL_SLACK = 1.2, 1.5, 5
 ACTIVITY_HEADING = re.compile(r"^#{1,6} .*\((\d+) minutes?\)", re.M)
-LONGEST_SHARE_FAILS = False  # on once the shipped bank's rewrite has landed (issue 14)
 LESSON_KEYS = {"title", "duration", "domain", "objectives", "activity_minutes", "slug", "draft"}
 
 
@@ -200,7 +199,7 @@ def _check_banks(tree: ContentTree) -> None:
 def _check_longest_share(tree: ContentTree, bank) -> None:
     """Fail a bank whose keys are too often strictly the longest option (a test-wise learner's shortcut)."""
     share = cueing.key_longest_share(bank.questions)
-    if share is not None and share > cueing.MAX_LONGEST_SHARE and LONGEST_SHARE_FAILS:
+    if share is not None and share > cueing.MAX_LONGEST_SHARE:
         singles = cueing.single_scored(bank.questions)
         tree.problem(bank.path, 1, f"the key is strictly the longest option in {share:.0%} of the bank's "
                                    f"{len(singles)} single-answer exam and final questions (at most "
