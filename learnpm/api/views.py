@@ -150,7 +150,7 @@ def create_attempt():
         count=_optional(body, "count", int), time_limit_seconds=_optional(body, "time_limit_seconds", int),
         source=_optional(body, "source", str), domains=_optional(body, "domains", list),
         tasks=_optional(body, "tasks", list), difficulty=_optional(body, "difficulty", list),
-        include_extra=_optional(body, "include_extra", bool) or False)
+        include_extra=_optional(body, "include_extra", bool) or False, feedback=_optional(body, "feedback", str))
     attempt = quiz_services.start_attempt(current_user, request_, now())
     db.session.commit()
     return _attempt_response(attempt, 201)

@@ -86,6 +86,7 @@ class Attempt(db.Model):
     break_minutes: Mapped[int | None]        # the break in progress or last taken (the first offered, before)
     break_started_at: Mapped[datetime | None]
     break_ended_at: Mapped[datetime | None]  # when the learner ended the break early
+    feedback: Mapped[str | None] = mapped_column(String(10))  # "immediate": tutor mode, each answer graded as given
     locked_section: Mapped[int] = mapped_column(default=0)  # sections 1..N up to this one are locked
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(String(20))  # submitted | expired

@@ -31,6 +31,7 @@ from learnpm.quizzes.models import (
 from learnpm.reports import readiness_store
 
 MODES = ("check", "practice", "custom", "final", "mock", "review")
+TUTOR_MODES = ("check", "practice", "custom")
 SOURCES = ("all", "unseen", "missed", "flagged")
 DIFFICULTIES = ("easy", "medium", "hard")
 TIME_LIMIT_RANGE = (10, 366 * 24 * 3600)  # "any from 10 up" (PRODUCT.md), within a year: no date overflows
@@ -54,6 +55,7 @@ class StartRequest:
     tasks: list | None = None          # custom: task keys
     difficulty: list | None = None     # custom: easy | medium | hard
     include_extra: bool = False        # custom: also draw `extra` items (outside the exam outline)
+    feedback: str | None = None        # practice, custom, check: "immediate" (tutor mode)
 
 
 def presenters_iso(moment: datetime | None) -> str | None:
@@ -142,13 +144,18 @@ def last_shown(user_id: int) -> dict[int, datetime]:
 
 
 def _latest_outcomes(user_id: int) -> select:
-    """Per question, the learner's latest graded item outside finals: (question_id, correct, flagged)."""
+    """Per question, the learner's latest graded item outside finals: (question_id, correct, flagged).
+
+    Graded means in a closed attempt, or answered in tutor mode (graded when given).
+    """
     rn = func.row_number().over(partition_by=AttemptItem.question_id,
-                                order_by=(Attempt.closed_at.desc(), Attempt.id.desc()))
+                                order_by=(Attempt.id.desc(),))
     return (select(AttemptItem.question_id, AttemptItem.correct, AttemptAnswer.flagged, rn.label("rn"))
             .join(Attempt, Attempt.id == AttemptItem.attempt_id)
             .outerjoin(AttemptAnswer, AttemptAnswer.item_id == AttemptItem.id)
-            .where(Attempt.user_id == user_id, Attempt.status == "closed", Attempt.mode != "final")
+            .where(Attempt.user_id == user_id, Attempt.mode != "final",
+                   (Attempt.status == "closed")
+                   | ((Attempt.feedback == "immediate") & AttemptItem.correct.is_not(None)))
             .subquery())
 
 
@@ -196,6 +203,12 @@ def start_attempt(user, request: StartRequest, now: datetime) -> Attempt:
             raise ValidationError("A knowledge check needs 'lesson': \"COURSE/LESSON\".", {"lesson": "required"})
         lesson = find_lesson(request.lesson)
         course = lesson.course
+    if request.feedback not in (None, "immediate", "end"):
+        raise ValidationError("'feedback' is \"immediate\" (tutor mode) or \"end\".",
+                              {"feedback": ["immediate", "end"]})
+    if request.feedback == "immediate" and request.mode not in TUTOR_MODES:
+        raise ValidationError("Tutor mode is for practice, custom quizzes and knowledge checks.",
+                              {"feedback": list(TUTOR_MODES)})
     program = _program(request.program, course)
     rules = program.rules
     shown = last_shown(user.id)
@@ -276,6 +289,7 @@ def start_attempt(user, request: StartRequest, now: datetime) -> Attempt:
                       lesson_id=lesson.id if lesson else None, mode=request.mode, domain=domain, created_at=now,
                       time_limit_seconds=round(limit * factor) if limit else None,
                       deadline=clock.deadline_for(now, limit, factor), salt=secrets.token_hex(16), breaks=breaks,
+                      feedback="immediate" if request.feedback == "immediate" else None,
                       break_minutes=next((b for b in breaks if b), None) if breaks else None)
     db.session.add(attempt)
     db.session.flush()

@@ -385,3 +385,51 @@ def _save_all(client, token, attempt_id, keys, acknowledged):
 def _submit_after(client, token, attempt_id, delay):
     threading.Event().wait(delay)
     client.post(f"/api/v1/attempts/{attempt_id}/submit", headers={"X-CSRFToken": token})
+
+
+def test_tutor_mode_grades_each_answer_as_given_and_keeps_it_final(api):
+    attempt = api.start(mode="practice", domain="beta", count=9, feedback="immediate")
+    question = next(q for q in attempt["questions"] if q["type"] == "single")
+    key = right_answer_of(question, attempt)
+    wrong = next(o["id"] for o in question["options"] if o["id"] != key)
+    saved = api.put(f"/attempts/{attempt['id']}/answers/{question['id']}", {"answer": wrong})
+    body = saved.get_json()
+    assert saved.status_code == 200 and body["correct"] is False and body["key"] == key and body["answer"] == wrong
+    assert body["explanation"].startswith("The right one") and body["lesson"]["slug"] == "intro"
+    assert set(body["rationales"]) == {o["id"] for o in question["options"]}
+    changed = api.put(f"/attempts/{attempt['id']}/answers/{question['id']}", {"answer": key})
+    assert changed.status_code == 409 and changed.get_json()["detail"] == {"answer": "final"}
+    assert api.put(f"/attempts/{attempt['id']}/answers/{question['id']}", {"answer": wrong}).status_code == 200
+    assert api.put(f"/attempts/{attempt['id']}/answers/{question['id']}", {"flagged": True}).status_code == 200
+    other = next(q for q in attempt["questions"] if q["type"] == "single" and q["id"] != question["id"])
+    right = api.put(f"/attempts/{attempt['id']}/answers/{other['id']}", {"answer": right_answer_of(other, attempt)})
+    assert right.get_json()["correct"] is True
+    # the answer graded in tutor mode counts as missed before the attempt is even submitted
+    missed = api.start(mode="custom", count=1, source="missed")
+    assert [q["id"] for q in missed["questions"]] == [question["id"]]
+    assert api.post("/attempts", {"mode": "mock", "feedback": "immediate"}).status_code == 422
+
+
+def test_a_custom_quiz_from_missed_flagged_unseen_tasks_and_difficulty(api):
+    first = api.start(mode="practice", domain="beta", count=9)
+    singles = [q for q in first["questions"] if q["type"] == "single"]
+    for q in singles[:3]:
+        api.put(f"/attempts/{first['id']}/answers/{q['id']}", {"answer": right_answer_of(q, first)})
+    api.put(f"/attempts/{first['id']}/answers/{singles[3]['id']}", {"flagged": True})
+    api.post(f"/attempts/{first['id']}/submit")
+    right = {q["id"] for q in singles[:3]}
+    missed = api.start(mode="custom", count=6, source="missed")
+    assert {q["id"] for q in missed["questions"]} == {q["id"] for q in first["questions"]} - right
+    assert api.post("/attempts", {"mode": "custom", "count": 7, "source": "missed"}).get_json()["detail"] == {
+        "available": 6}
+    flagged = api.start(mode="custom", count=1, source="flagged")
+    assert [q["id"] for q in flagged["questions"]] == [singles[3]["id"]]
+    unseen = api.start(mode="custom", count=8, source="unseen")  # beta was all seen: alpha's 8 remain
+    assert all(q["id"].startswith(("a-", "m-")) for q in unseen["questions"])
+    by_task = api.start(mode="custom", count=1, tasks=["2.1"], difficulty=["hard"])
+    assert [q["id"] for q in by_task["questions"]] == ["f-1"]  # the only hard 2.1 item
+    too_many = api.post("/attempts", {"mode": "custom", "count": 2, "tasks": ["2.1"], "difficulty": ["hard"]})
+    assert too_many.status_code == 409 and too_many.get_json()["detail"] == {"available": 1}
+    for bad in ({"source": "everything"}, {"tasks": ["9.9"]}, {"difficulty": ["brutal"]}, {"domains": "alpha"},
+                {"tasks": [1]}, {"domains": []}):
+        assert api.post("/attempts", {"mode": "custom", "count": 2, **bad}).status_code == 422, bad

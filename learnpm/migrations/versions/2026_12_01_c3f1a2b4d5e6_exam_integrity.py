@@ -24,6 +24,7 @@ def upgrade():
     op.add_column('attempts', sa.Column('salt', sa.String(length=32), nullable=False, server_default=''))
     op.add_column('attempts', sa.Column('breaks', sa.JSON(), nullable=True))
     op.add_column('attempts', sa.Column('break_ended_at', sa.DateTime(), nullable=True))
+    op.add_column('attempts', sa.Column('feedback', sa.String(length=10), nullable=True))
     op.add_column('attempt_items', sa.Column('first_exposure', sa.Boolean(), nullable=False,
                                              server_default=sa.false()))
     op.add_column('engagement_clocks', sa.Column('quiet_until', sa.DateTime(), nullable=True))
@@ -103,6 +104,6 @@ def downgrade():
     # Plain DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch rebuild of attempt_items would drop a table that
     # attempt_answers references, which SQLite refuses with foreign keys on.
     for table, column in (("attempt_items", "first_exposure"), ("engagement_clocks", "quiet_until"),
-                          ("attempts", "break_ended_at"), ("attempts", "breaks"), ("attempts", "salt"),
+                          ("attempts", "break_ended_at"), ("attempts", "feedback"), ("attempts", "breaks"), ("attempts", "salt"),
                           ("questions", "pool")):
         op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
