@@ -11,9 +11,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from learnpm.errors import Conflict, NotFound, ValidationError
 from learnpm.extensions import db
-from learnpm.lessons.models import Lesson
 from learnpm.quizzes import clock, presenters
-from learnpm.quizzes.models import Attempt, AttemptAnswer, AttemptItem, Question, QuestionVersion
+from learnpm.quizzes.models import Attempt, AttemptAnswer, AttemptItem, QuestionVersion
 from learnpm.quizzes.services import MAX_ID, get_attempt
 from learnpm.quizzes.types import question_type
 
@@ -40,7 +39,7 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
         changes["answer"] = None if answer is None else question_type(item.content["type"]).validate(
             presenters.to_stored(answer, item.content, ids), item.content)
     if item.feedback == "immediate" and item.correct is not None and "answer" in changes:
-        return tutor_feedback(item, question_key, ids, _refuse_change(item, changes["answer"]), flagged, item.correct)
+        return _tutor_answer(item, question_key, _refuse_change(item, changes["answer"]), flagged, item.correct)
     upsert = _answer_upsert(db.engine.dialect.name, tuple(sorted(changes)))
     saved = db.session.execute(upsert, {"item_id": item.id, "attempt_id": attempt_id, "answer": changes.get("answer"),
                                         "flagged": changes.get("flagged", False), "saved_at": now}).first()
@@ -50,7 +49,7 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
     if item.feedback == "immediate" and saved.answer is not None:
         correct = question_type(item.content["type"]).grade(saved.answer, item.content)
         db.session.execute(update(AttemptItem).where(AttemptItem.id == item.id).values(correct=correct))
-        return tutor_feedback(item, question_key, ids, saved.answer, saved.flagged, correct)
+        return _tutor_answer(item, question_key, saved.answer, saved.flagged, correct)
     return {"question": question_key, "answer": presenters.to_public(saved.answer, item.content, ids),
             "flagged": saved.flagged}
 
@@ -63,27 +62,10 @@ def _refuse_change(item, answer: object) -> object:
     return stored
 
 
-def tutor_feedback(item, question_key: str, ids: dict, answer: object, flagged, correct: bool) -> dict:
-    """What a tutor-mode save answers: right or wrong, the key, the rationales and explanation, the lesson."""
-    content = item.content
-    kind = question_type(content["type"])
-    lesson = db.session.scalar(select(Lesson).join(Question, Question.lesson_id == Lesson.id)
-                               .join(QuestionVersion, QuestionVersion.question_id == Question.id)
-                               .where(QuestionVersion.id == item.version_id))
-    if flagged is KEEP or flagged is None:
-        flagged = bool(db.session.scalar(select(AttemptAnswer.flagged).where(AttemptAnswer.item_id == item.id)))
-    return {"question": question_key, "answer": presenters.to_public(answer, content, ids), "flagged": flagged,
-            "correct": bool(correct), "key": kind.relabel(kind.key(content), ids),
-            "explanation": content["explanation"], "explanation_html": content["explanation_html"],
-            "rationales": {ids[o["id"]]: o.get("rationale_html", "") for o in content["options"]},
-            "lesson": None if lesson is None or lesson.retired or lesson.draft else
-            {"course": lesson.course.slug, "slug": lesson.slug, "title": lesson.title}}
-
-
 # Built once: answer saves are among the hottest requests, and building a statement costs more than running it.
 # The attempt's row is locked as get_attempt(for_update=True) locks it (PostgreSQL; SQLite has one writer).
 _OPEN_ITEM = (select(Attempt.user_id, Attempt.status, Attempt.deadline, Attempt.locked_section, Attempt.salt,
-                     Attempt.feedback, AttemptItem.correct, AttemptItem.version_id,
+                     Attempt.feedback, AttemptItem.correct,
                      Attempt.break_started_at, Attempt.break_minutes, Attempt.break_ended_at,
                      AttemptItem.id, AttemptItem.section, QuestionVersion.content)
               .select_from(Attempt)
@@ -134,3 +116,11 @@ def _answer_upsert(dialect: str, changed: tuple[str, ...]):
     return (statement.on_conflict_do_update(index_elements=[answers.c.item_id],
                                             set_={column: excluded[column] for column in changed})
             .returning(answers.c.answer, answers.c.flagged))
+
+
+def _tutor_answer(row, question_key: str, answer: object, flagged, correct: bool) -> dict:
+    """A tutor-mode save's answer: the saved answer and flag, with the feedback the page shows at once."""
+    item = db.session.get(AttemptItem, row.id)
+    if flagged is KEEP or flagged is None:
+        flagged = bool(db.session.scalar(select(AttemptAnswer.flagged).where(AttemptAnswer.item_id == row.id)))
+    return {**presenters.tutor_feedback(item, answer, correct, row.salt), "flagged": flagged}

@@ -80,9 +80,28 @@ def attempt_payload(attempt: Attempt, items: list[AttemptItem], answers: dict[in
                                 opaque_ids(attempt.salt, item.question_key, item.version.content)),
             "flagged": answers[item.id].flagged} for item in shown if item.id in answers},
     }
+    if attempt.feedback == "immediate":
+        payload["feedback"] = {
+            item.question_key: tutor_feedback(item, answers[item.id].answer, item.correct, attempt.salt)
+            for item in shown
+            if item.correct is not None and item.id in answers and answers[item.id].answer is not None}
     if attempt.status == "closed":
         payload["result"] = result_payload(attempt)
     return payload
+
+
+def tutor_feedback(item, answer: object, correct: bool, salt: str) -> dict:
+    """What tutor mode shows once a question is answered: right or wrong, the key, rationales, explanation, lesson."""
+    content = item.version.content
+    ids = opaque_ids(salt, item.question_key, content)
+    kind = question_type(content["type"])
+    lesson = item.question.lesson
+    return {"question": item.question_key, "answer": to_public(answer, content, ids), "correct": bool(correct),
+            "key": kind.relabel(kind.key(content), ids), "explanation": content["explanation"],
+            "explanation_html": content["explanation_html"],
+            "rationales": {ids[o["id"]]: o.get("rationale_html", "") for o in content["options"]},
+            "lesson": None if lesson is None or lesson.retired or lesson.draft else
+            {"course": lesson.course.slug, "slug": lesson.slug, "title": lesson.title}}
 
 
 def result_payload(attempt: Attempt) -> dict:

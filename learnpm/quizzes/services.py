@@ -168,6 +168,21 @@ def question_ids_by_source(user_id: int, source: str, shown: dict[int, datetime]
     return set(db.session.scalars(select(latest.c.question_id).where(latest.c.rn == 1, condition)))
 
 
+def custom_choices(user_id: int, program: Program) -> dict[str, dict[str, int]]:
+    """How many exam-pool questions each choice of a custom quiz offers this learner, before it starts."""
+    rows = db.session.execute(select(Question.id, Question.domain, Question.task, Question.difficulty).where(
+        Question.program_id == program.id, Question.retired.is_(False), Question.pool == "exam")).all()
+    shown = last_shown(user_id)
+    missed = question_ids_by_source(user_id, "missed", shown)
+    flagged = question_ids_by_source(user_id, "flagged", shown)
+    return {
+        "source": {"all": len(rows), "unseen": sum(r.id not in shown for r in rows),
+                   "missed": sum(r.id in missed for r in rows), "flagged": sum(r.id in flagged for r in rows)},
+        "domains": dict(Counter(r.domain for r in rows)), "tasks": dict(Counter(r.task for r in rows)),
+        "difficulty": dict(Counter(r.difficulty for r in rows)),
+    }
+
+
 def _priority(shown: dict[int, datetime], by_key) -> dict[str, float]:
     """Draw order for mocks and finals: never-shown questions first, then those shown longest ago."""
     return {key: shown[question.id].timestamp() if question.id in shown else float("-inf")

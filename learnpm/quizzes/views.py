@@ -22,6 +22,11 @@ MODE_TITLES = {"check": "Knowledge check", "practice": "Domain practice", "custo
                "final": "End-of-course assessment", "mock": "Full mock exam", "review": "Spaced review"}
 
 
+def _list_arg(name: str) -> list[str] | None:
+    """A multi-valued form field as a list (None when none was ticked), each value cut short."""
+    return [value[:20] for value in request.form.getlist(name)[:50]] or None
+
+
 def _int_arg(value: str | None) -> int | None:
     return int(value) if value and value.strip().isdigit() and len(value) < 7 else None
 
@@ -32,7 +37,8 @@ def index():
     programs = db.session.scalars(select(Program)).all()
     courses = db.session.scalars(select(Course).where(Course.published.is_(True))).all()
     return render_template("quizzes/index.html", programs=programs, courses=courses, form=FlaskForm(),
-                           attempts=services.history(current_user.id), titles=MODE_TITLES)
+                           attempts=services.history(current_user.id), titles=MODE_TITLES,
+                           choices={p.key: services.custom_choices(current_user.id, p) for p in programs})
 
 
 @bp.post("/quizzes/start")
@@ -45,7 +51,10 @@ def start():
     start_request = services.StartRequest(
         mode=form.get("mode", ""), program=form.get("program") or None, course=form.get("course") or None,
         lesson=form.get("lesson") or None, domain=form.get("domain") or None, count=_int_arg(form.get("count")),
-        time_limit_seconds=minutes * 60 if minutes else _int_arg(form.get("time_limit_seconds")))
+        time_limit_seconds=minutes * 60 if minutes else _int_arg(form.get("time_limit_seconds")),
+        source=form.get("source") or None, domains=_list_arg("domains"), tasks=_list_arg("tasks"),
+        difficulty=_list_arg("difficulty"), include_extra=bool(form.get("include_extra")),
+        feedback="immediate" if form.get("tutor") else None)
     try:
         attempt = services.start_attempt(current_user, start_request, now())
     except DomainError as exc:

@@ -90,3 +90,29 @@ def test_the_mock_exams_break_is_sealed_its_clock_stopped_and_it_can_end_early(p
     expect(page.locator("section.question:not([hidden]) fieldset").locator("input, select").first).to_be_enabled()
     page.get_by_role("button", name=re.compile(r"^Question 1\b")).click()
     expect(page.locator("section.question:not([hidden]) fieldset").locator("input, select").first).to_be_disabled()
+
+
+def test_tutor_mode_shows_feedback_after_one_answer_and_keeps_it(page, quiz_imported, learner):
+    log_in(page, learner.email)
+    page.goto("/quizzes")
+    practice = page.locator("section.card").filter(has_text="Domain practice")
+    practice.get_by_label("Domain").select_option("beta")
+    practice.get_by_label("Questions").fill("9")
+    practice.get_by_label("Tutor mode").check()
+    practice.get_by_role("button", name="Start practice").click()
+    for number in range(1, 10):  # find a single-answer question
+        page.get_by_role("button", name=re.compile(rf"^Question {number}\b")).click()
+        shown = page.locator("section.question:not([hidden])")
+        if shown.get_attribute("data-type") == "single":
+            break
+    shown.get_by_role("radio").first.check()
+    expect(shown.locator(".tutor-feedback")).to_be_empty()  # nothing until the learner asks
+    shown.get_by_role("button", name="Check my answer").click()
+    expect(shown.locator(".tutor-feedback .verdict")).to_have_text(re.compile(r"(Right|Not right)\."))
+    expect(shown.locator(".tutor-feedback .explanation")).to_contain_text("The right one is right")
+    expect(shown.get_by_text("(right answer)")).to_be_visible()
+    expect(shown.get_by_role("radio").last).to_be_disabled()  # the answer is final
+    page.reload()
+    shown = page.locator("section.question:not([hidden])")
+    expect(shown.locator(".tutor-feedback .verdict")).to_be_visible()
+    expect(shown.get_by_role("radio").first).to_be_disabled()

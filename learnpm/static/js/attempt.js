@@ -12,6 +12,7 @@
   var pending = {};   // question key -> latest unsaved body
   var inFlight = {};
   var failures = 0;
+  var tutor = root.dataset.feedback === "immediate";
 
   // ---- showing one question at a time ----
   function show(key) {
@@ -138,6 +139,9 @@
       inFlight[key] = false;
       if (response.ok) {
         failures = 0;
+        if (tutor && body.answer !== undefined) {
+          response.json().then(function (data) { showFeedback(key, data); });
+        }
         if (!Object.keys(pending).length) { say("All answers saved."); }
         send(key);
       } else if (response.status === 409) {
@@ -162,6 +166,51 @@
     });
   }
 
+  // Tutor mode: the server's feedback for a checked answer, built with DOM methods (the HTML parts are the
+  // sanitized Markdown the server rendered at import).
+  function showFeedback(key, data) {
+    var section = document.getElementById("q-" + key);
+    if (!section || data.correct === undefined) { return; }
+    section.querySelector("fieldset").disabled = true;
+    section.querySelector(".check-answer").hidden = true;
+    var box = section.querySelector(".tutor-feedback");
+    box.textContent = "";
+    var verdict = document.createElement("p");
+    verdict.className = "verdict " + (data.correct ? "right" : "wrong");
+    verdict.textContent = (data.correct ? "\u2714 Right." : "\u2718 Not right.");
+    box.appendChild(verdict);
+    var keys = [].concat(typeof data.key === "object" && data.key !== null && !Array.isArray(data.key)
+      ? Object.values(data.key) : data.key);
+    Array.prototype.forEach.call(section.querySelectorAll("fieldset input[value]"), function (input) {
+      var option = input.closest(".option");
+      if (!option) { return; }
+      if (keys.indexOf(input.value) >= 0) {
+        option.classList.add("key");
+        var tag = document.createElement("strong");
+        tag.textContent = " (right answer)";
+        option.appendChild(tag);
+      }
+      if (data.rationales && data.rationales[input.value]) {
+        var why = document.createElement("div");
+        why.className = "rationale";
+        why.innerHTML = data.rationales[input.value];
+        option.appendChild(why);
+      }
+    });
+    var explanation = document.createElement("div");
+    explanation.className = "explanation";
+    explanation.innerHTML = data.explanation_html;
+    box.appendChild(explanation);
+    if (data.lesson) {
+      var study = document.createElement("p");
+      var link = document.createElement("a");
+      link.href = "/courses/" + encodeURIComponent(data.lesson.course) + "/" + encodeURIComponent(data.lesson.slug);
+      link.textContent = data.lesson.title;
+      study.append("Study it again: ", link);
+      box.appendChild(study);
+    }
+  }
+
   function retry(key, body) {
     pending[key] = Object.assign(body, pending[key] || {});
     failures += 1;
@@ -174,10 +223,17 @@
       markRegions(section);
       if (event.target.classList.contains("flag-box")) {
         queue(section, { flagged: event.target.checked });
-      } else {
+      } else if (!tutor) {  // in tutor mode an answer is final once checked: it is sent by "Check my answer"
         queue(section, { answer: answerOf(section) });
       }
     });
+    var check = section.querySelector(".check-answer");
+    if (check) {
+      check.addEventListener("click", function () {
+        if (answerOf(section) === null) { say("Choose an answer first."); return; }
+        queue(section, { answer: answerOf(section) });
+      });
+    }
     var text = section.querySelector("fieldset input[type=text]");
     if (text) {
       var timer = null;
