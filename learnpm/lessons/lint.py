@@ -199,8 +199,8 @@ def _check_banks(tree: ContentTree) -> None:
 def _check_longest_share(tree: ContentTree, bank) -> None:
     """Fail a bank whose keys are too often strictly the longest option (a test-wise learner's shortcut)."""
     share = cueing.key_longest_share(bank.questions)
-    if share is not None and share > cueing.MAX_LONGEST_SHARE:
-        singles = cueing.single_scored(bank.questions)
+    singles = cueing.single_scored(bank.questions)
+    if share is not None and share > cueing.MAX_LONGEST_SHARE and len(singles) >= cueing.MIN_SINGLES_FOR_SHARE:
         tree.problem(bank.path, 1, f"the key is strictly the longest option in {share:.0%} of the bank's "
                                    f"{len(singles)} single-answer exam and final questions (at most "
                                    f"{cueing.MAX_LONGEST_SHARE:.0%} allowed): always picking the longest "

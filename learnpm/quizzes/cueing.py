@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIDE_MARGIN = 1.3        # a key this many times the longest distractor is a warning
-MAX_LONGEST_SHARE = 0.35  # a bank whose keys are strictly longest more often than this fails
+MAX_LONGEST_SHARE = 0.35  # a bank whose keys are strictly longest more often than this fails ...
+MIN_SINGLES_FOR_SHARE = 20  # ... once it has this many single-answer items: a share of three items says nothing
 SCORED_POOLS = ("exam", "final")
 
 

@@ -52,15 +52,16 @@ def test_the_share_counts_single_answer_exam_and_final_items_only():
 
 def test_a_bank_whose_key_is_usually_the_longest_fails_the_check(quiz_content: Path):
     bank = quiz_content / "questions/cued.md"
-    bank.write_text(FRONT + "".join(single(f"cue-{i}", "The right answer, longer", ["Wrong answer", "Also wrong"])
-                                    for i in range(4))
-                    + single("cue-5", "Right", ["A longer wrong answer", "Wrong"]))
-    _tree, problems = check_content(quiz_content)
-    failing = [p for p in problems if p.path.endswith("cued.md") and p.severity == "error"]
-    assert [(p.line, p.message) for p in failing] == [(1, (
-        "the key is strictly the longest option in 80% of the bank's 5 single-answer exam and final questions "
+    def write(cued: int, plain: int) -> list:
+        bank.write_text(FRONT + "".join(single(f"cue-{i}", "The right answer, longer", ["Wrong answer", "Also wrong"])
+                                        for i in range(cued))
+                        + "".join(single(f"plain-{i}", "Right", ["A longer wrong answer", "Wrong"])
+                                  for i in range(plain)))
+        _tree, problems = check_content(quiz_content)
+        return [(p.line, p.message) for p in problems if p.path.endswith("cued.md") and p.severity == "error"]
+
+    assert write(16, 4) == [(1, (
+        "the key is strictly the longest option in 80% of the bank's 20 single-answer exam and final questions "
         "(at most 35% allowed): always picking the longest option must not pay"))]
-    bank.write_text(FRONT + "".join(single(f"cue-{i}", "Right", ["A longer wrong answer", "Wrong"])
-                                    for i in range(4)) + single("cue-5", "The right answer, longer", ["Wrong", "No"]))
-    _tree, problems = check_content(quiz_content)
-    assert not [p for p in problems if p.path.endswith("cued.md") and p.severity == "error"]
+    assert write(7, 13) == []  # 35 %: at the limit
+    assert write(4, 1) == []   # too few items for a share to mean anything (each still gets its own warning)
