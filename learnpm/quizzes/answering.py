@@ -109,7 +109,8 @@ def _answer_upsert(dialect: str, changed: tuple[str, ...]):
     answers, attempts = AttemptAnswer.__table__, Attempt.__table__  # Core: the ORM's bulk machinery adds cost
     columns = ("item_id", "attempt_id", "answer", "flagged", "saved_at")
     typed = cast if dialect == "postgresql" else type_coerce  # PostgreSQL must be told the parameters' types
-    row = (select(*(typed(bindparam(name), answers.c[name].type).label(name) for name in columns))
+    row = (select(*(typed(bindparam(name, type_=answers.c[name].type), answers.c[name].type).label(name)
+                    for name in columns))
            .where(exists().where(attempts.c.id == bindparam("attempt_id"), attempts.c.status == "open")))
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(answers).from_select(columns, row)
     excluded = statement.excluded

@@ -34,7 +34,10 @@ def upgrade():
     # Every attempt gets its own salt, so the ids its learner sees are opaque and differ from every other attempt.
     op.execute(f"UPDATE attempts SET salt = {random_hex}")
     # The one break an attempt offered becomes the first of its list of breaks (one per section boundary).
-    op.execute("UPDATE attempts SET breaks = '[' || break_minutes || ', null]' WHERE break_minutes IS NOT NULL")
+    breaks = "'[' || break_minutes || ', null]'"
+    if bind.dialect.name == "postgresql":
+        breaks = f"CAST({breaks} AS JSON)"
+    op.execute(f"UPDATE attempts SET breaks = {breaks} WHERE break_minutes IS NOT NULL")
     # An item is a first exposure when no earlier attempt of the same learner held the same question.
     op.execute("""
         UPDATE attempt_items SET first_exposure = (
