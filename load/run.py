@@ -232,13 +232,18 @@ def wait_for_postgres() -> None:
 def audit(learners: list[Learner], env: dict) -> list[str]:
     import sqlalchemy as sa
 
+    from learnpm.quizzes.presenters import opaque_ids, to_public
+
     failures = []
     wait_for_postgres()
     engine = sa.create_engine(DATABASE_URL, pool_pre_ping=True)
     with engine.connect() as conn:
-        stored = {(attempt_id, key): answer for attempt_id, key, answer in conn.execute(sa.text(
-            "SELECT i.attempt_id, i.question_key, a.answer FROM attempt_answers a "
-            "JOIN attempt_items i ON i.id = a.item_id"))}
+        # Answers are stored in the bank's option ids; the learner sent the attempt's opaque ones.
+        stored = {(attempt_id, key): to_public(answer, content, opaque_ids(salt, key, content))
+                  for attempt_id, key, answer, salt, content in conn.execute(sa.text(
+                      "SELECT i.attempt_id, i.question_key, a.answer, t.salt, v.content FROM attempt_answers a "
+                      "JOIN attempt_items i ON i.id = a.item_id JOIN attempts t ON t.id = i.attempt_id "
+                      "JOIN question_versions v ON v.id = i.version_id"))}
         lost = [(k, v) for learner in learners for k, v in learner.acknowledged.items() if stored.get(k) != v]
         if lost:
             failures.append(f"{len(lost)} acknowledged answers are not stored as acknowledged, e.g. {lost[:3]}")
