@@ -38,7 +38,7 @@ def grade_mock_ms(database_url: str | None = None, runs: int = 30) -> float:
     from learnpm import create_app
     from learnpm.auth.models import User
     from learnpm.extensions import db
-    from learnpm.quizzes import answering, services
+    from learnpm.quizzes import answering, presenters, services
     from learnpm.quizzes.models import Attempt
     from learnpm.timeutil import utcnow
 
@@ -59,7 +59,8 @@ def grade_mock_ms(database_url: str | None = None, runs: int = 30) -> float:
             rng = random.Random(7)
             for item in attempt.items:
                 content = item.version.content
-                key = question_type(content["type"]).key(content)
+                key = presenters.to_public(question_type(content["type"]).key(content), content,
+                                           presenters.opaque_ids(attempt.salt, item.question_key, content))
                 if rng.random() < 0.9:
                     answering.save_answer(user, attempt.id, item.question_key, key if rng.random() < 0.6 else None,
                                          False, utcnow())
