@@ -169,9 +169,9 @@ def test_bad_flashcard_ratings_are_refused_and_change_nothing(client, aids, lear
     token = csrf_from(client, "/glossary/flashcards")
     term = db.session.scalar(select(GlossaryTerm))
     assert client.post(f"/glossary/flashcards/{term.id}", data={"rating": "good"}).status_code == 400  # no CSRF
-    for rating in ("perfect", "\x00", "g" * 10_000):
+    for rating, status in (("perfect", 422), ("g" * 10_000, 422), ("\x00", 400)):  # NUL: the input guard's 400
         response = client.post(f"/glossary/flashcards/{term.id}", data={"rating": rating, "csrf_token": token})
-        assert response.status_code == 422
+        assert response.status_code == status, rating[:10]
     for term_id in (0, 99999, 2**40):
         response = client.post(f"/glossary/flashcards/{term_id}", data={"rating": "good", "csrf_token": token})
         assert response.status_code == 404
