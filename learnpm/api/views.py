@@ -170,11 +170,12 @@ def get_attempt(attempt_id: int):
 @learner_required
 def save_answer(attempt_id: int, question_id: str):
     body = json_body()
-    if "answer" not in body and "flagged" not in body:
-        raise ValidationError("Send 'answer', 'flagged' or both.", {"answer": "required"})
+    if "answer" not in body and "flagged" not in body and "struck" not in body:
+        raise ValidationError("Send 'answer', 'flagged', 'struck' or several.", {"answer": "required"})
     try:
         saved = answering.save_answer(current_user, attempt_id, question_id[:120], body.get("answer", answering.KEEP),
-                                      body.get("flagged", answering.KEEP), now())
+                                      body.get("flagged", answering.KEEP), now(),
+                                      struck=body.get("struck", answering.KEEP))
     except Conflict:
         db.session.commit()  # keep the close that found the deadline passed
         raise

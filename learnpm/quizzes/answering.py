@@ -19,9 +19,12 @@ from learnpm.quizzes.types import question_type
 KEEP = object()  # a field the request left out: keep what was saved
 
 
+STRIKABLE = ("single", "multiple", "hotspot")  # the types whose options can be struck out
+
+
 def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP, flagged: object = KEEP,
-                now: datetime | None = None) -> dict:
-    """Validate and upsert one answer and/or flag of an open attempt; what is left out stays as saved."""
+                now: datetime | None = None, struck: object = KEEP) -> dict:
+    """Validate and upsert one answer, flag and/or struck-out options of an open attempt; what is left out stays."""
     item = _open_item(user, attempt_id, question_key, now) or _open_item_or_refuse(user, attempt_id, question_key, now)
     if clock.section_locked(item.section, item.locked_section):
         raise Conflict("That question is in a section locked by the break.", {"section": item.section})
@@ -35,6 +38,8 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
             raise ValidationError("'flagged' must be true or false.", {"flagged": "boolean"})
         changes["flagged"] = flagged
     ids = presenters.opaque_ids(item.salt, question_key, item.content)
+    if struck is not KEEP:
+        changes["struck"] = _struck(struck, item.content, ids)
     if answer is not KEEP:
         changes["answer"] = None if answer is None else question_type(item.content["type"]).validate(
             presenters.to_stored(answer, item.content, ids), item.content)
@@ -42,7 +47,8 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
         return _tutor_answer(item, question_key, _refuse_change(item, changes["answer"]), flagged, item.correct)
     upsert = _answer_upsert(db.engine.dialect.name, tuple(sorted(changes)))
     saved = db.session.execute(upsert, {"item_id": item.id, "attempt_id": attempt_id, "answer": changes.get("answer"),
-                                        "flagged": changes.get("flagged", False), "saved_at": now}).first()
+                                        "flagged": changes.get("flagged", False), "struck": changes.get("struck"),
+                                        "saved_at": now}).first()
     if saved is None:  # the attempt was closed between the read and this write (SQLite takes no row lock)
         raise Conflict("The attempt is closed: it was submitted while this answer was on its way.",
                        {"status": "closed"})
@@ -51,7 +57,20 @@ def save_answer(user, attempt_id: int, question_key: str, answer: object = KEEP,
         db.session.execute(update(AttemptItem).where(AttemptItem.id == item.id).values(correct=correct))
         return _tutor_answer(item, question_key, saved.answer, saved.flagged, correct)
     return {"question": question_key, "answer": presenters.to_public(saved.answer, item.content, ids),
-            "flagged": saved.flagged}
+            "flagged": saved.flagged, "struck": presenters.struck_public(saved.struck, ids)}
+
+
+def _struck(struck: object, content: dict, ids: dict[str, str]) -> list[str] | None:
+    """The struck-out options sent in the learner's ids, as stored ids (None for none); anything else is refused."""
+    if struck is None or struck == []:
+        return None
+    options = [o["id"] for o in content["options"]]
+    stored = {ids[i]: i for i in options}
+    if (not isinstance(struck, list) or content["type"] not in STRIKABLE or len(struck) > len(options)
+            or not all(isinstance(s, str) and s in stored for s in struck) or len(set(struck)) != len(struck)):
+        raise ValidationError("'struck' must be a list of this question's option ids, each at most once.",
+                              {"struck": "option ids"})
+    return sorted(stored[s] for s in struck)
 
 
 def _refuse_change(item, answer: object) -> object:
@@ -107,7 +126,7 @@ def _answer_upsert(dialect: str, changed: tuple[str, ...]):
     missing from the grading, on SQLite (which takes no row lock) as on PostgreSQL.
     """
     answers, attempts = AttemptAnswer.__table__, Attempt.__table__  # Core: the ORM's bulk machinery adds cost
-    columns = ("item_id", "attempt_id", "answer", "flagged", "saved_at")
+    columns = ("item_id", "attempt_id", "answer", "flagged", "struck", "saved_at")
     typed = cast if dialect == "postgresql" else type_coerce  # PostgreSQL must be told the parameters' types
     row = (select(*(typed(bindparam(name, type_=answers.c[name].type), answers.c[name].type).label(name)
                     for name in columns))
@@ -116,7 +135,7 @@ def _answer_upsert(dialect: str, changed: tuple[str, ...]):
     excluded = statement.excluded
     return (statement.on_conflict_do_update(index_elements=[answers.c.item_id],
                                             set_={column: excluded[column] for column in changed})
-            .returning(answers.c.answer, answers.c.flagged))
+            .returning(answers.c.answer, answers.c.flagged, answers.c.struck))
 
 
 def _tutor_answer(row, question_key: str, answer: object, flagged, correct: bool) -> dict:

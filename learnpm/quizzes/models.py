@@ -133,6 +133,8 @@ class AttemptAnswer(db.Model):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
     answer: Mapped[object | None] = mapped_column(JSON(none_as_null=True))  # no answer is SQL NULL, not 'null'
     flagged: Mapped[bool] = mapped_column(default=False)
+    # Options the learner struck out (stored ids), kept with the answer so a reload keeps them; NULL: none.
+    struck: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

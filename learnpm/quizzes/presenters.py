@@ -39,6 +39,11 @@ def to_stored(answer: object, content: dict, ids: dict[str, str]) -> object:
     return question_type(content["type"]).relabel(answer, {public: i for i, public in ids.items()})
 
 
+def struck_public(struck: list | None, ids: dict[str, str]) -> list[str]:
+    """The struck-out options in the ids the learner sees (an id no longer in the question is dropped)."""
+    return [ids[i] for i in struck or () if i in ids]
+
+
 def public_question(item: AttemptItem, salt: str) -> dict:
     """The question as the learner sees it while answering: nothing that reveals the key."""
     content = item.version.content
@@ -75,10 +80,8 @@ def attempt_payload(attempt: Attempt, items: list[AttemptItem], answers: dict[in
         "on_break": on_break,
         "locked_section": attempt.locked_section,
         "questions": [public_question(item, attempt.salt) for item in shown],
-        "answers": {item.question_key: {
-            "answer": to_public(answers[item.id].answer, item.version.content,
-                                opaque_ids(attempt.salt, item.question_key, item.version.content)),
-            "flagged": answers[item.id].flagged} for item in shown if item.id in answers},
+        "answers": {item.question_key: _saved(answers[item.id], item, attempt.salt)
+                    for item in shown if item.id in answers},
     }
     if attempt.feedback == "immediate":
         payload["feedback"] = {
@@ -88,6 +91,12 @@ def attempt_payload(attempt: Attempt, items: list[AttemptItem], answers: dict[in
     if attempt.status == "closed":
         payload["result"] = result_payload(attempt)
     return payload
+
+
+def _saved(saved: AttemptAnswer, item: AttemptItem, salt: str) -> dict:
+    ids = opaque_ids(salt, item.question_key, item.version.content)
+    return {"answer": to_public(saved.answer, item.version.content, ids), "flagged": saved.flagged,
+            "struck": struck_public(saved.struck, ids)}
 
 
 def tutor_feedback(item, answer: object, correct: bool, salt: str) -> dict:
@@ -150,8 +159,34 @@ def review_payload(attempt: Attempt, items: list[AttemptItem], answers: dict[int
             "seconds": sum(per_item.values()), "questions": questions}
 
 
-def review_items(items: list[AttemptItem], answers: dict[int, AttemptAnswer]) -> list[dict]:
-    """Per question, after closing: the learner's answer, the key, rationales, explanation, lesson."""
+RESULT_FILTERS = ("wrong", "flagged", "all")
+
+
+def task_breakdown(items: list[AttemptItem]) -> list[dict]:
+    """Right answers per domain and task among the scored items, in the order the tasks first appear."""
+    rows: dict[tuple[str, str], dict] = {}
+    for item in sorted(items, key=lambda i: (i.domain, i.question.task or "")):
+        if not item.scored:
+            continue
+        row = rows.setdefault((item.domain, item.question.task or ""),
+                              {"domain": item.domain, "task": item.question.task or "", "correct": 0, "total": 0})
+        row["total"] += 1
+        row["correct"] += bool(item.correct)
+    return list(rows.values())
+
+
+def duration(seconds: int) -> str:
+    """Seconds as a learner reads them: '45 s', '3 min 05 s', '1 h 02 min'."""
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def review_items(items: list[AttemptItem], answers: dict[int, AttemptAnswer],
+                 seconds: dict[int, int] | None = None) -> list[dict]:
+    """Per question, after closing: the learner's answer, the key, rationales, explanation, lesson, time spent."""
     out = []
     for item in items:
         content = item.version.content
@@ -163,5 +198,6 @@ def review_items(items: list[AttemptItem], answers: dict[int, AttemptAnswer]) ->
             "correct": bool(item.correct), "options": [options[i] for i in item.option_order],
             "choices": {c["id"]: c for c in content["choices"]},
             "flagged": answers[item.id].flagged if item.id in answers else False,
+            "seconds": (seconds or {}).get(item.id, 0),
         })
     return out

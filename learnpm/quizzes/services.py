@@ -473,6 +473,14 @@ def history(user_id: int, limit: int = 50) -> list[tuple[Attempt, int]]:
     return [(attempt, n) for attempt, n in rows]
 
 
+def mock_trend(user_id: int, program_id: int, limit: int = 20) -> list[Attempt]:
+    """The learner's latest closed mock exams of a program, oldest first: the trend their results show."""
+    rows = db.session.scalars(select(Attempt).where(
+        Attempt.user_id == user_id, Attempt.program_id == program_id, Attempt.mode == "mock",
+        Attempt.status == "closed").order_by(Attempt.created_at.desc(), Attempt.id.desc()).limit(limit)).all()
+    return list(reversed(rows))
+
+
 def set_accommodation(actor, learner_id: int, factor: float, reason: str) -> Accommodation:
     if not 1.0 <= factor <= 4.0:
         raise ValidationError("The time multiplier must be from 1.0 to 4.0.", {"factor": "1.0..4.0"})

@@ -14,6 +14,7 @@ from learnpm.extensions import db
 from learnpm.lessons.models import Course, Program
 from learnpm.quizzes import clock, presenters, services
 from learnpm.quizzes.models import Accommodation
+from learnpm.reports import charts
 from learnpm.timeutil import now
 
 bp = Blueprint("quizzes", __name__)
@@ -84,9 +85,25 @@ def attempt(attempt_id: int):
                                                               attempt.break_ended_at),
                                form=FlaskForm())
     # A final's results give the score and domain ratings only: its questions' keys are never shown.
-    review = [] if attempt.mode == "final" else presenters.review_items(items, answers)
+    final = attempt.mode == "final"
+    seconds = presenters.seconds_per_item(attempt, items, answers)
+    review = [] if final else presenters.review_items(items, answers, seconds)
+    show = request.args.get("show", "all")
+    trend = services.mock_trend(current_user.id, attempt.program_id) if attempt.mode == "mock" else []
+    trend_chart = charts.line_chart("Your mock exam scores, oldest first",
+                                    [(f"{m.closed_at:%d %b}", m.score_percent or 0) for m in trend],
+                                    target=program.exam.get("pass_percent")) if len(trend) > 1 else None
+    missed = sum(not r["correct"] and r["item"].question.pool == "exam" for r in review)
+    if missed:  # source "missed" is the learner's latest outcome per question: a later right answer removes one
+        missed = min(missed, services.custom_choices(current_user.id,
+                                                     db.session.get(Program, attempt.program_id))["source"]["missed"])
     return render_template("quizzes/results.html", attempt=attempt, title=MODE_TITLES[attempt.mode],
-                           review=review, program=program, lesson=services.lesson_of(attempt), form=FlaskForm())
+                           review=review, program=program, lesson=services.lesson_of(attempt), form=FlaskForm(),
+                           show=show if show in presenters.RESULT_FILTERS else "all",
+                           seconds=sum(seconds.values()), duration=presenters.duration,
+                           tasks=[] if final else presenters.task_breakdown(items), trend=trend,
+                           trend_chart=trend_chart, missed=min(missed, services.COUNT_RANGE[1]),
+                           program_key=db.session.get(Program, attempt.program_id).key)
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

@@ -122,7 +122,7 @@ def check_every_question(page) -> set[str]:
         kind = question.get_attribute("data-type")
         types.add(kind)
         if number == 1:
-            question.get_by_label("Flag for review").check()
+            page.get_by_label("Flag for review").check()
             expect(page.get_by_role("status").filter(has_text="All answers saved.")).to_be_visible()
         axe(page, f"a quiz in progress (question {number}, {kind})")
         if number < count:
@@ -137,12 +137,15 @@ def test_quiz_in_progress_and_its_results(page, quiz_imported, learner):
 
     start_practice(page, "beta", 9)  # the whole beta bank: single, matching and fill-in
     assert check_every_question(page) == {"single", "matching", "fill_in"}
-    page.locator("section.question:not([hidden])").get_by_role("button", name="Review answers").click()
+    page.locator("#to-review").click()
     review = page.get_by_role("region", name="Review before submitting")
     expect(review).to_be_visible()
     axe(page, "a quiz in progress (review screen)")
 
     review.get_by_role("button", name="Submit and see the results").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    axe(page, "a quiz in progress (submit confirmation)")
+    page.get_by_role("dialog").get_by_role("button", name="Submit now").click()
     expect(page.get_by_role("heading", name=re.compile("results"))).to_be_visible()
     axe(page, "quiz results")
 
@@ -151,7 +154,11 @@ def test_mock_exam_break_offer(page, quiz_imported, learner):
     log_in(page, learner.email)
     visit(page, "/quizzes")
     page.get_by_role("button", name="Start the mock exam").click()
-    page.get_by_role("button", name=re.compile(r"^Question 4\b")).click()
+    page.get_by_role("button", name="Calculator").click()
+    axe(page, "a mock exam with the calculator open")
+    page.get_by_role("button", name="Close").click()
+    page.locator("#to-review").click()
+    page.get_by_role("link", name="Question 4", exact=True).click()
     expect(page.get_by_role("button", name="Take the break")).to_be_visible()
     axe(page, "a mock exam at the end of its first section")
 

@@ -76,37 +76,67 @@ def test_a_practice_quiz_can_be_taken_with_the_keyboard_alone(page, quiz_importe
     expect(radios.nth(0)).not_to_be_checked()
     expect(saved).to_be_visible()
 
-    # Tab leaves the group for the flag; Space flags the question; Shift+Tab returns to the chosen option.
-    assert tab_to(page, "Flag for review")["type"] == "checkbox"
-    page.keyboard.press("Space")
-    expect(question.get_by_label("Flag for review")).to_be_checked()
+    # Tab leaves the group for the option's strike-out; Enter strikes it out (and it is saved).
+    strike = tab_to(page, re.compile(r"^Strike out option \d$"))
+    page.keyboard.press("Enter")
+    expect(question.get_by_role("button", name=strike["name"])).to_have_attribute("aria-pressed", "true")
     expect(saved).to_be_visible()
+
+    # Shift+Tab goes back through the chosen option to the bar: Space flags the question shown.
     back = tab_to(page, re.compile(".+"), backwards=True)
     assert back["type"] == "radio" and back["checked"] and back["value"] == radios.nth(1).get_attribute("value")
     verdict = "Right" if back["name"].startswith("Right one") else "Wrong"  # the options are shuffled
+    assert tab_to(page, "Flag for review", backwards=True)["type"] == "checkbox"
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Flag for review")).to_be_checked()
+    expect(saved).to_be_visible()
 
-    answered = f"Question {number}, answered, flagged"
-    expect(page.get_by_role("button", name=answered)).to_be_visible()
+    # The calculator opens from the bar, takes typed keys, and Escape closes it back onto its button.
+    tab_to(page, "Calculator")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog", name="Calculator")).to_be_visible()
+    for key in ("1", "2", "*", "3", "="):
+        page.keyboard.press(key)
+    expect(page.locator("#calculator-display")).to_have_text("36")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog", name="Calculator")).to_be_hidden()
+    expect(page.get_by_role("button", name="Calculator")).to_be_focused()
 
-    # Next moves focus to the next question's heading (not back to the top of the page).
+    # Next moves focus to the next question's heading (not back to the top of the page); the review
+    # screen, one Enter away in the bar, opens any question again.
     if number < 3:
         tab_to(page, "Next")
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", name=f"Question {number + 1} of 3")).to_be_focused()
         expect(question).to_be_hidden()
-        # The navigator sits before the questions: Shift+Tab reaches it, Enter goes back to a question.
-        tab_to(page, answered, backwards=True)
+        tab_to(page, "Review answers", backwards=True)
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name="Review before submitting")).to_be_focused()
+        tab_to(page, f"Question {number}")
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", name=f"Question {number} of 3")).to_be_focused()
         expect(question).to_be_visible()
+        expect(question.get_by_role("button", name=strike["name"])).to_have_attribute("aria-pressed", "true")
 
-    # Review answers, then submit, all from the keyboard.
-    tab_to(page, "Review answers")
+    # Review answers, filter, then submit (cancelling once), all from the keyboard.
+    tab_to(page, "Review answers", backwards=True)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Review before submitting")).to_be_focused()
     review = page.get_by_role("region", name="Review before submitting")
     expect(review.get_by_role("row").filter(has_text=f"Question {number}")).to_contain_text("Answered, flagged")
+    tab_to(page, "Flagged (1)")
+    page.keyboard.press("Enter")
+    expect(review.locator("tbody tr:not([hidden])")).to_have_count(1)
     tab_to(page, "Submit and see the results")
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Submit your answers?")
+    expect(dialog).to_contain_text("2 unanswered and 1 flagged")
+    expect(dialog.get_by_role("button", name="Cancel and go on")).to_be_focused()  # the safe choice first
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("button", name="Submit and see the results")).to_be_focused()
+    page.keyboard.press("Enter")
+    tab_to(page, "Submit now", backwards=True)
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name=re.compile("results"))).to_be_visible()

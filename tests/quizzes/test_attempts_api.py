@@ -61,12 +61,12 @@ def test_practice_attempt_hides_the_key_and_saves_every_answer(api):
                     {"answer": first["options"][0]["id"], "flagged": True})
     assert saved.status_code == 200
     again = api.get(f"/attempts/{attempt['id']}").get_json()
-    assert again["answers"] == {first["id"]: {"answer": first["options"][0]["id"], "flagged": True}}
+    assert again["answers"] == {first["id"]: {"answer": first["options"][0]["id"], "flagged": True, "struck": []}}
     # a flag sent alone keeps the answer; an answer sent alone keeps the flag
     api.put(f"/attempts/{attempt['id']}/answers/{first['id']}", {"flagged": False})
     api.put(f"/attempts/{attempt['id']}/answers/{first['id']}", {"answer": first["options"][1]["id"]})
     assert api.get(f"/attempts/{attempt['id']}").get_json()["answers"][first["id"]] == {
-        "answer": first["options"][1]["id"], "flagged": False}
+        "answer": first["options"][1]["id"], "flagged": False, "struck": []}
     assert [q["id"] for q in again["questions"]] == [q["id"] for q in attempt["questions"]]  # order kept
 
 

@@ -1,5 +1,6 @@
-// Taking an attempt: one question at a time, every answer and flag saved as it is given (retried
-// until the server has it), a navigator, a review screen, and a countdown from the server's deadline.
+// Taking an attempt: one question at a time under a bar with the clock, the position and the flag; every
+// answer, flag and struck-out option saved as it is given (retried until the server has it); a review
+// screen with filters; a confirmation before submitting; a countdown from the server's deadline.
 (function () {
   "use strict";
   var root = document.getElementById("attempt");
@@ -14,15 +15,22 @@
   var failures = 0;
   var tutor = root.dataset.feedback === "immediate";
 
-  // ---- showing one question at a time ----
+  var flagBox = document.getElementById("flag-current");
+  var positionNumber = document.getElementById("position-number");
+  var current = null;  // the question shown, or null for the review screen
+
+  // ---- showing one question at a time (the bar above it says which, and flags it) ----
   function show(key) {
     var target = key && document.getElementById("q-" + key);
+    current = target || null;
     questions.forEach(function (q) { q.hidden = q !== target; });
     review.hidden = !!target;
-    Array.prototype.forEach.call(root.querySelectorAll(".nav-item[data-target]"), function (b) {
-      b.setAttribute("aria-current", b.dataset.target === key ? "step" : "false");
-    });
+    if (flagBox) {
+      flagBox.checked = !!(target && target.dataset.flagged);
+      flagBox.disabled = !target || !!target.dataset.locked;
+    }
     if (target) {
+      positionNumber.textContent = target.dataset.position;
       history.replaceState(null, "", "#q-" + key);
       var heading = target.querySelector("h2");
       heading.setAttribute("tabindex", "-1");
@@ -33,6 +41,7 @@
       review.querySelector("h2").setAttribute("tabindex", "-1");
       review.querySelector("h2").focus();
     }
+    window.scrollTo(0, 0);
   }
 
   function neighbor(section, step) {
@@ -55,6 +64,19 @@
     });
   }
 
+  // Strike-out: an option the learner has ruled out is drawn crossed out and kept with the answer.
+  function strike(button) {
+    var row = button.closest(".option-row");
+    var section = button.closest(".question");
+    var on = !row.classList.contains("struck");
+    row.classList.toggle("struck", on);
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    var struck = Array.prototype.map.call(section.querySelectorAll(".option-row.struck"),
+      function (r) { return r.dataset.option; });
+    queue(section, { struck: struck });
+  }
+
+  var filter = "all";
   root.addEventListener("click", function (event) {
     var el = event.target.closest("button, a");
     if (!el) { return; }
@@ -68,9 +90,19 @@
     if (el.dataset.target) { event.preventDefault(); show(el.dataset.target); }
     else if (el.classList.contains("prev")) { show(neighbor(section, -1)); }
     else if (el.classList.contains("next")) { show(neighbor(section, 1)); }
-    else if (el.classList.contains("to-review")) { show(null); }
+    else if (el.id === "to-review" || el.classList.contains("end-review")) { show(null); }
+    else if (el.classList.contains("strike")) { strike(el); }
+    else if (el.classList.contains("filter")) { filter = el.dataset.filter; refreshReview(); }
     else if (el.id === "take-break") { takeBreak(); }
   });
+
+  if (flagBox) {
+    flagBox.addEventListener("change", function () {
+      if (!current) { return; }
+      current.dataset.flagged = flagBox.checked ? "true" : "";
+      queue(current, { flagged: flagBox.checked });
+    });
+  }
 
   // ---- reading a question's answer from its inputs ----
   function answerOf(section) {
@@ -95,24 +127,64 @@
     return text && text.value.trim() ? text.value : null;
   }
 
-  function markNavigator(section) {
-    var key = section.dataset.key;
-    var button = root.querySelector('.nav-item[data-target="' + key + '"]');
-    var answered = answerOf(section) !== null;
-    var flagged = section.querySelector(".flag-box").checked;
-    button.classList.toggle("answered", answered);
-    button.classList.toggle("flagged", flagged);
-    button.setAttribute("aria-label", "Question " + button.textContent.trim() +
-      (answered ? ", answered" : ", not answered") + (flagged ? ", flagged" : ""));
+  // ---- the review screen: every question's state, filtered to all, unanswered or flagged ----
+  function counts() {
+    var unanswered = 0, flagged = 0;
+    questions.forEach(function (section) {
+      if (answerOf(section) === null) { unanswered += 1; }
+      if (section.dataset.flagged) { flagged += 1; }
+    });
+    return { all: questions.length, unanswered: unanswered, flagged: flagged };
   }
 
   function refreshReview() {
+    var shown = 0;
     questions.forEach(function (section) {
-      var row = review.querySelector('tr[data-key="' + section.dataset.key + '"] .review-status');
-      var text = answerOf(section) !== null ? "Answered" : "Not answered";
-      if (section.querySelector(".flag-box").checked) { text += ", flagged"; }
-      row.textContent = text;
+      var row = review.querySelector('tr[data-key="' + section.dataset.key + '"]');
+      var answered = answerOf(section) !== null, flagged = !!section.dataset.flagged;
+      row.querySelector(".review-status").textContent = (answered ? "Answered" : "Not answered") +
+        (flagged ? ", flagged" : "");
+      row.hidden = (filter === "unanswered" && answered) || (filter === "flagged" && !flagged);
+      if (!row.hidden) { shown += 1; }
     });
+    var n = counts();
+    Array.prototype.forEach.call(review.querySelectorAll(".filter"), function (button) {
+      button.querySelector(".count").textContent = n[button.dataset.filter];
+      button.setAttribute("aria-pressed", button.dataset.filter === filter ? "true" : "false");
+    });
+    review.querySelector(".review-empty").hidden = shown > 0;
+  }
+
+  // Submitting asks first, saying how many questions are unanswered and flagged; Cancel goes back.
+  var submitForm = document.getElementById("submit-form");
+  var dialog = document.getElementById("submit-dialog");
+  if (submitForm && dialog) {
+    submitForm.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.id === "confirm-submit") { return; }
+      event.preventDefault();
+      var n = counts();
+      document.getElementById("submit-unanswered").textContent = n.unanswered;
+      document.getElementById("submit-flagged").textContent = n.flagged;
+      dialog.showModal();
+    });
+    document.getElementById("cancel-submit").addEventListener("click", function () { dialog.close(); });
+  }
+
+  // Save and exit: leave once every answer has reached the server.
+  var exit = document.getElementById("exit");
+  if (exit) {
+    exit.addEventListener("click", function (event) {
+      if (!busy()) { return; }
+      event.preventDefault();
+      say("Saving your answers before you leave…");
+      var wait = setInterval(function () {
+        if (!busy()) { clearInterval(wait); location.href = exit.href; }
+      }, 200);
+    });
+  }
+
+  function busy() {
+    return Object.keys(pending).length > 0 || Object.keys(inFlight).some(function (k) { return inFlight[k]; });
   }
 
   // ---- saving: the latest value per question wins; failures are retried ----
@@ -121,7 +193,6 @@
   function queue(section, body) {
     var key = section.dataset.key;
     pending[key] = Object.assign(pending[key] || {}, body);
-    markNavigator(section);
     send(key);
   }
 
@@ -221,9 +292,7 @@
   questions.forEach(function (section) {
     section.addEventListener("change", function (event) {
       markRegions(section);
-      if (event.target.classList.contains("flag-box")) {
-        queue(section, { flagged: event.target.checked });
-      } else if (!tutor) {  // in tutor mode an answer is final once checked: it is sent by "Check my answer"
+      if (!tutor) {  // in tutor mode an answer is final once checked: it is sent by "Check my answer"
         queue(section, { answer: answerOf(section) });
       }
     });
@@ -245,7 +314,7 @@
   });
 
   window.addEventListener("beforeunload", function (event) {
-    if (Object.keys(pending).length || Object.keys(inFlight).some(function (k) { return inFlight[k]; })) {
+    if (busy()) {
       event.preventDefault();
       event.returnValue = "";
     }
@@ -332,7 +401,6 @@
     return;
   }
 
-  questions.forEach(markNavigator);
   questions.forEach(markRegions);
   var start = location.hash.indexOf("#q-") === 0 ? location.hash.slice(3) : null;
   if (location.hash === "#review") { show(null); }
