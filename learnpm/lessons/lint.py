@@ -187,6 +187,9 @@ def _check_banks(tree: ContentTree) -> None:
             if q.image and q.image not in tree.media:
                 tree.problem(bank.path, q.fields.get("image", q.line),
                              f"image {q.image!r} is not a file in content/media/ (hotspots need their picture)")
+            if q.case and q.case.image and q.case.image not in tree.media:
+                tree.problem(bank.path, q.case.fields.get("image", q.case.line),
+                             f"image {q.case.image!r} of case {q.case.id!r} is not a file in content/media/")
             if q.check and q.pool == "final":
                 tree.problem(bank.path, q.fields.get("pool", q.line),
                              f"question {q.id!r} is a knowledge check and in the 'final' pool: a final item's "

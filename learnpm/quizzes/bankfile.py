@@ -11,7 +11,9 @@ import yaml
 MAX_BYTES = 2 * 1024 * 1024
 MAX_FRONT = 64 * 1024  # characters; front matter holds three short keys
 TYPES = ("single", "multiple", "matching", "fill_in", "hotspot")
-HEADER_KEYS = ("type", "domain", "task", "difficulty", "lesson", "check", "pool", "image")
+HEADER_KEYS = ("type", "domain", "task", "difficulty", "lesson", "check", "pool", "image", "set")
+CASE_KEYS = ("title", "image", "alt")
+SET_SIZES = (2, 4)  # a scenario set: one shared case followed by two to four questions on it
 POOLS = ("exam", "final", "extra")  # exam: mocks and practice; final: the end-of-course assessment only;
 # extra: practice outside the exam outline (knowledge checks and custom quizzes that ask for it)
 REQUIRED_KEYS = ("type", "domain", "task", "difficulty", "lesson")
@@ -22,6 +24,7 @@ MATCH_HINT = "use '- LEFT => RIGHT', or '- => RIGHT' for a distractor"
 
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 HEADING_RE = re.compile(r"##(?:[ \t]+(.*))?")
+CASE_RE = re.compile(r"case:[ \t]*(.*)")
 KEY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]+(.*))?")
 BOX_RE = re.compile(r"\[(.?)\](.*)")
 
@@ -45,6 +48,19 @@ class Option:
 
 
 @dataclass
+class ParsedCase:
+    """A scenario set's shared case: text (Markdown, tables allowed) and an optional picture."""
+
+    id: str
+    line: int  # line of the "## case: id" heading
+    title: str = ""
+    text: str = ""
+    image: str | None = None
+    alt: str | None = None
+    fields: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class ParsedQuestion:
     id: str
     line: int  # line of the "## id" heading
@@ -62,6 +78,10 @@ class ParsedQuestion:
     image: str | None = None
     pool: str = "exam"
     fields: dict[str, int] = field(default_factory=dict)  # header key -> line
+    set: str | None = None  # the id of the scenario set's case this question refers to
+    case: ParsedCase | None = None  # resolved from `set`, with the question's place in the set
+    set_index: int = 0  # 1-based
+    set_size: int = 0
 
 
 @dataclass
@@ -135,8 +155,19 @@ def parse_bank(text: str, path: str) -> ParsedBank:
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     start, front_read = _read_front(lines, bank, report)
     seen: dict[str, int] = {}
+    cases: dict[str, ParsedCase] = {}
+    order: list[ParsedCase | ParsedQuestion] = []
     for first, end in _question_spans(lines, start, report):
+        heading = HEADING_RE.fullmatch(lines[first])
+        if heading and (case_match := CASE_RE.fullmatch((heading.group(1) or "").strip())):
+            case = _parse_case(lines, first, end, case_match.group(1).strip(), report)
+            if case.id in cases or case.id in seen:
+                report.add(case.line, f"duplicate id {_quote(case.id)} for a case")
+            cases.setdefault(case.id, case)
+            order.append(case)
+            continue
         question = _parse_question(lines, first, end, report)
+        order.append(question)
         qid, line = question.id, question.line
         if not ID_RE.fullmatch(qid):
             report.add(line, f"bad question id {_quote(qid)} (use letters, digits and '-')")
@@ -147,8 +178,71 @@ def parse_bank(text: str, path: str) -> ParsedBank:
             report.add(question.fields["lesson"], f"lesson {_quote(question.lesson)} needs a course: add "
                        f"'course:' to the front matter or write 'COURSE/{question.lesson}'")
         bank.questions.append(question)
+    _resolve_sets(order, cases, report)
     bank.problems.sort(key=lambda problem: problem.line)
     return bank
+
+
+def _parse_case(lines: list[str], first: int, end: int, case_id: str, report: _Report) -> ParsedCase:
+    """Read a case: `title:`, optional `image:` and `alt:` lines, then its text up to the next heading."""
+    case = ParsedCase(case_id, first + 1)
+    if not ID_RE.fullmatch(case_id):
+        report.add(case.line, f"bad case id {_quote(case_id)} (use letters, digits and '-')")
+    index = first + 1
+    while index < end and not lines[index].strip():
+        index += 1
+    while index < end and (match := KEY_RE.fullmatch(lines[index].rstrip())):
+        key, value = match.group(1), (match.group(2) or "").strip()
+        if key not in CASE_KEYS:
+            report.add(index + 1, f"unknown case field {_quote(key)} (use {', '.join(CASE_KEYS)})")
+        elif key in case.fields:
+            report.add(index + 1, f"duplicate case field {_quote(key)} (first at line {case.fields[key]})")
+        elif not value:
+            report.add(index + 1, f"case field '{key}' is empty")
+        else:
+            case.fields[key] = index + 1
+            setattr(case, key, value)
+        index += 1
+    case.text = "\n".join(lines[index:end]).strip()
+    if not case.title:
+        report.add(case.line, f"case {_quote(case_id)} has no 'title:'")
+    if not case.text:
+        report.add(case.line, f"case {_quote(case_id)} has no text")
+    if case.image and not case.alt:
+        report.add(case.fields["image"], f"case {_quote(case_id)} has an image but no 'alt:' text describing it")
+    return case
+
+
+def _resolve_sets(order: list, cases: dict[str, ParsedCase], report: _Report) -> None:
+    """Tie each `set:` question to its case: the set's questions follow their case directly, two to four of them."""
+    members: dict[str, list[ParsedQuestion]] = {case_id: [] for case_id in cases}
+    current: str | None = None  # the case whose questions may follow
+    for entry in order:
+        if isinstance(entry, ParsedCase):
+            current = entry.id
+            continue
+        if entry.set is None:
+            current = None
+            continue
+        line = entry.fields.get("set", entry.line)
+        if entry.set not in cases:
+            report.add(line, f"set {_quote(entry.set)} has no '## case: {entry.set}' in this bank")
+        elif entry.set != current:
+            report.add(line, f"question {_quote(entry.id)} of set {_quote(entry.set)} must directly follow its "
+                       "case or another question of the set")
+        else:
+            members[entry.set].append(entry)
+    for case_id, questions in members.items():
+        case = cases[case_id]
+        if not SET_SIZES[0] <= len(questions) <= SET_SIZES[1]:
+            report.add(case.line, f"case {_quote(case_id)} has {len(questions)} question(s); a scenario set has "
+                       f"{SET_SIZES[0]} to {SET_SIZES[1]}")
+        domains = {q.domain for q in questions}
+        if len(domains) > 1:
+            report.add(case.line, f"the questions of case {_quote(case_id)} are in several domains "
+                       f"({', '.join(sorted(str(d) for d in domains))}): a set is drawn as one, in one domain")
+        for number, question in enumerate(questions, start=1):
+            question.case, question.set_index, question.set_size = case, number, len(questions)
 
 
 def _read_front(lines: list[str], bank: ParsedBank, report: _Report) -> tuple[int, bool]:

@@ -31,11 +31,15 @@ def version_content(q: ParsedQuestion, render) -> dict:
                 "rationale": o.rationale, "rationale_html": render(o.rationale), "match": o.match,
                 "region": o.region}
 
-    return {"type": q.type, "stem": q.stem, "stem_html": render(q.stem),
+    content = {"type": q.type, "stem": q.stem, "stem_html": render(q.stem),
             "options": [option(o) for o in q.options],
             "choices": [{"id": c.id, "text": c.text, "html": _inline(render(c.text))} for c in q.choices],
             "answers": list(q.answers), "explanation": q.explanation, "explanation_html": render(q.explanation),
             "image": q.image}
+    if q.case is not None:  # a scenario set's case travels with each of its questions' versions
+        content["case"] = {"id": q.case.id, "title": q.case.title, "text": q.case.text, "html": render(q.case.text),
+                           "image": q.case.image, "image_alt": q.case.alt, "index": q.set_index, "size": q.set_size}
+    return content
 
 
 def content_hash(q: ParsedQuestion) -> str:
@@ -43,6 +47,8 @@ def content_hash(q: ParsedQuestion) -> str:
             "choices": [vars(c) for c in q.choices], "answers": q.answers, "explanation": q.explanation,
             "image": q.image, "domain": q.domain, "task": q.task, "difficulty": q.difficulty, "lesson": q.lesson,
             "check": q.check}
+    if q.case is not None:
+        data["case"] = [q.case.id, q.case.title, q.case.text, q.case.image, q.case.alt, q.set_index, q.set_size]
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -51,6 +51,8 @@ def public_question(item: AttemptItem, salt: str) -> dict:
     data = {"id": item.question_key, "type": content["type"], "stem": content["stem"],
             "stem_html": content["stem_html"], "position": item.position, "section": item.section}
     data.update(question_type(content["type"]).public(content, item.option_order, item.choice_order, ids))
+    if content.get("case"):
+        data["case"] = {k: content["case"].get(k) for k in ("id", "title", "html", "image", "image_alt", "index", "size")}
     return data
 
 

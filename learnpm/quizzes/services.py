@@ -116,7 +116,10 @@ def _pool(program: Program, pools: tuple[str, ...], *, domains=None, lesson_id: 
 def _candidates(pool) -> tuple[list[Candidate], dict[str, tuple[Question, QuestionVersion]]]:
     by_key = {q.key: (q, v) for q, v in pool}
     return [Candidate(q.key, q.domain, tuple(o["id"] for o in v.content["options"]),
-                      tuple(c["id"] for c in v.content["choices"])) for q, v in pool], by_key
+                      tuple(c["id"] for c in v.content["choices"]),
+                      f"{q.bank_id}:{v.content['case']['id']}" if v.content.get("case") else None,
+                      (v.content.get("case") or {}).get("index", 0))
+            for q, v in pool], by_key
 
 
 def _int_in(value, low: int, high: int, name: str) -> int:

@@ -364,7 +364,7 @@ def test_bad_question_ids(heading, shown):
 
 
 TYPE_ERROR = "unknown type 'singel' (use single, multiple, matching, fill_in or hotspot)"
-FIELD_ERROR = "unknown field 'colour' (use type, domain, task, difficulty, lesson, check, pool, image)"
+FIELD_ERROR = "unknown field 'colour' (use type, domain, task, difficulty, lesson, check, pool, image, set)"
 DIFFICULTY_ERROR = "unknown difficulty 'very hard' (use easy, medium or hard)"
 NO_EXPLANATION = "question '{}' has no explanation (a paragraph starting 'Explanation:')"
 
