@@ -109,3 +109,17 @@ def test_final_items_appear_only_in_the_final_on_the_shipped_bank(runner, learne
     assert len(drawn) > 500 and not drawn & finals
     final = start_attempt(learner, StartRequest(mode="final"), utcnow())
     assert {item.question_key for item in final.items} <= finals
+
+
+def test_the_shipped_bank_has_at_least_ten_scenario_sets_of_two_to_four_questions():
+    from learnpm.quizzes.bankfile import parse_bank
+
+    sets: dict[str, list[str]] = {}
+    for path in sorted((CONTENT / "questions").glob("*.md")):
+        bank = parse_bank(path.read_text(encoding="utf-8"), str(path))
+        assert not [p for p in bank.problems if p.severity == "error"], bank.problems
+        for question in bank.questions:
+            if question.case is not None:
+                sets.setdefault(f"{path.name}:{question.case.id}", []).append(question.id)
+    assert len(sets) >= 10, sets
+    assert all(2 <= len(keys) <= 4 for keys in sets.values()), sets

@@ -11,6 +11,7 @@ from learnpm.quizzes import clock
 from learnpm.quizzes.models import Attempt, AttemptAnswer, AttemptItem
 from learnpm.quizzes.types import question_type
 
+CASE_FIELDS = ("id", "title", "html", "image", "image_alt", "index", "size")  # a scenario set's case, as shown
 OPAQUE_ID_CHARS = 10  # 50 bits: collisions among a question's few ids are out of reach
 
 
@@ -52,7 +53,7 @@ def public_question(item: AttemptItem, salt: str) -> dict:
             "stem_html": content["stem_html"], "position": item.position, "section": item.section}
     data.update(question_type(content["type"]).public(content, item.option_order, item.choice_order, ids))
     if content.get("case"):
-        data["case"] = {k: content["case"].get(k) for k in ("id", "title", "html", "image", "image_alt", "index", "size")}
+        data["case"] = {k: content["case"].get(k) for k in CASE_FIELDS}
     return data
 
 

@@ -6,6 +6,9 @@ import pytest
 
 from learnpm.quizzes.assembly import Candidate, draw
 from learnpm.quizzes.bankfile import parse_bank
+from tests.quizzes.test_attempts_api import api as api  # noqa: F401  (a fixture)
+from tests.quizzes.test_attempts_api import app_config as app_config  # noqa: F401
+from tests.quizzes.test_attempts_api import clock as clock  # noqa: F401
 
 FRONT = "---\ntitle: Sets\nprogram: mini\ncourse: mini-course\n---\n\n"
 
@@ -82,7 +85,8 @@ def _pool(singles: int = 12, sets=((3, "alpha"), (2, "alpha"), (4, "beta"), (2, 
     pool = [Candidate(f"q{i}", "alpha" if i % 2 else "beta", ("a", "b")) for i in range(singles)]
     for number, (size, domain) in enumerate(sets):
         # listed out of order: the draw puts a set's questions in their order
-        pool += [Candidate(f"set{number}-{i}", domain, ("a", "b"), (), f"set{number}", i) for i in reversed(range(size))]
+        pool += [Candidate(f"set{number}-{i}", domain, ("a", "b"), (), f"set{number}", i)
+                 for i in reversed(range(size))]
     return pool
 
 
@@ -123,3 +127,58 @@ def test_unseen_first_counts_a_set_as_shown_when_any_question_of_it_was():
     for seed in range(20):
         draws = draw(pool, {"alpha": 2}, rng=random.Random(seed), priority={"set0-1": 5.0})
         assert {d.key for d in draws} == {"q0", "q1"}
+
+
+# ---- stored, drawn and shown ----
+
+@pytest.fixture
+def quiz_content(quiz_content):
+    """The mini bank plus a bank with one scenario set of three alpha questions (this module only)."""
+    (quiz_content / "media/cases").mkdir(parents=True)
+    (quiz_content / "media/cases/warehouse.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10">'
+        '<rect width="5" height="5"/></svg>')
+    (quiz_content / "questions/sets.md").write_text(FRONT + CASE + item("s-1") + item("s-2") + item("s-3"))
+    return quiz_content
+
+
+def test_each_question_of_a_set_stores_the_case_and_its_place(quiz_imported):
+    from sqlalchemy import select
+
+    from learnpm.extensions import db
+    from learnpm.quizzes.models import Question, QuestionVersion
+
+    rows = db.session.execute(select(Question.key, QuestionVersion.content).join(
+        QuestionVersion, QuestionVersion.question_id == Question.id).where(Question.key.like("s-%"))).all()
+    cases = {key: content["case"] for key, content in rows}
+    assert {k: (c["index"], c["size"]) for k, c in cases.items()} == {"s-1": (1, 3), "s-2": (2, 3), "s-3": (3, 3)}
+    assert all(c["title"] == "The warehouse move" and "<table>" in c["html"] for c in cases.values())
+
+
+def test_an_attempt_keeps_the_set_together_in_order_and_shows_the_case_beside_each(api, client):
+    for _ in range(5):
+        attempt = api.start(mode="practice", domain="alpha", count=11)  # the whole alpha pool, set included
+        keys = [q["id"] for q in attempt["questions"]]
+        start = keys.index("s-1")
+        assert keys[start:start + 3] == ["s-1", "s-2", "s-3"]
+        shown = [q for q in attempt["questions"] if q["id"].startswith("s-")]
+        assert [(q["case"]["index"], q["case"]["size"]) for q in shown] == [(1, 3), (2, 3), (3, 3)]
+        assert "The warehouse move" in shown[0]["case"]["title"] and "text" not in shown[0]["case"]
+    page = client.get(f"/attempts/{attempt['id']}").get_data(as_text=True)
+    assert page.count('<aside class="case"') == 3 and "(question 2 of 3 on this case)" in page
+    assert 'alt="A floor plan of the old and the new warehouse."' in page
+    api.post(f"/attempts/{attempt['id']}/submit")
+    results = client.get(f"/attempts/{attempt['id']}").get_data(as_text=True)
+    assert results.count("The case: The warehouse move") == 3
+
+
+def test_a_mock_draws_a_set_whole_inside_one_section(api):
+    for _ in range(10):
+        attempt = api.start(mode="mock")
+        drawn = [q for q in attempt["questions"] if q["id"].startswith("s-")]
+        if drawn:
+            assert len({q["section"] for q in drawn}) == 1
+            positions = [q["position"] for q in drawn]
+            assert positions == list(range(positions[0], positions[0] + len(drawn)))
+            assert [q["id"] for q in drawn] == [f"s-{i}" for i in range(1, len(drawn) + 1)]
+        api.post(f"/attempts/{attempt['id']}/submit")
