@@ -34,12 +34,12 @@
       history.replaceState(null, "", "#q-" + key);
       var heading = target.querySelector("h2");
       heading.setAttribute("tabindex", "-1");
-      heading.focus();
+      heading.focus({ preventScroll: true });
     } else {
       history.replaceState(null, "", "#review");
       refreshReview();
       review.querySelector("h2").setAttribute("tabindex", "-1");
-      review.querySelector("h2").focus();
+      review.querySelector("h2").focus({ preventScroll: true });
     }
     window.scrollTo(0, 0);
   }
@@ -411,6 +411,6 @@
   window.addEventListener("load", function () {
     if (document.activeElement && document.activeElement !== document.body) { return; }
     var shown = questions.filter(function (q) { return !q.hidden; })[0] || review;
-    shown.querySelector("h2").focus();
+    shown.querySelector("h2").focus({ preventScroll: true });
   });
 })();
