@@ -226,7 +226,8 @@ def test_the_break_screen_stops_the_exam_clock_and_ends_early(sized, quiz_import
     expect(page.get_by_label("Flag for review")).to_be_disabled()
 
 
-def test_tutor_mode_gives_feedback_after_one_answer_and_refuses_a_changed_one(page, quiz_imported, learner):
+def test_tutor_mode_gives_feedback_after_one_answer_and_refuses_a_changed_one(sized, quiz_imported, learner):
+    page = sized
     log_in(page, learner.email)
     page.goto("/quizzes")
     practice = page.locator("section.card").filter(has_text="Domain practice")
@@ -256,7 +257,8 @@ def test_tutor_mode_gives_feedback_after_one_answer_and_refuses_a_changed_one(pa
     expect(question.get_by_role("radio").first).to_be_disabled()
 
 
-def test_a_custom_quiz_from_missed_holds_only_questions_answered_wrong(page, quiz_imported, learner):
+def test_a_custom_quiz_from_missed_holds_only_questions_answered_wrong(sized, quiz_imported, learner):
+    page = sized
     log_in(page, learner.email)
     page.goto("/quizzes")
     practice = page.locator("section.card").filter(has_text="Domain practice")
