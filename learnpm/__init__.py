@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from flask import Flask, jsonify, redirect, request, url_for
+from flask import Flask, jsonify, redirect, request, session, url_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -61,14 +61,16 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from learnpm import models  # every model, for Alembic and the shell
-    from learnpm.auth.models import User
+    from learnpm import mail, models  # every model, for Alembic and the shell
+    from learnpm.auth import sessions
+    from learnpm.auth.views import SESSION_KEY
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
                      render_as_batch=True, compare_type=True, include_object=models.include_in_migrations)
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -79,12 +81,10 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         user_id, _, version = session_id.partition(":")
-        if not user_id.isdigit() or not version.isdigit():
+        login_session = session.get(SESSION_KEY)
+        if not user_id.isdigit() or not version.isdigit() or not isinstance(login_session, int):
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or user.session_version != int(version):
-            return None
-        return user
+        return sessions.load(int(user_id), int(version), login_session)
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from learnpm.api.views import bp as api_bp
     from learnpm.auth.views import bp as auth_bp
     from learnpm.certificates.views import bp as certificates_bp
+    from learnpm.classes.views import bp as classes_bp
     from learnpm.glossary.views import bp as glossary_bp
     from learnpm.hours.views import bp as hours_bp
     from learnpm.lessons.authoring import bp as authoring_bp
@@ -105,18 +106,21 @@ def _register_blueprints(app: Flask) -> None:
     from learnpm.quizzes.views import bp as quizzes_bp
     from learnpm.reports.views import bp as reports_bp
 
-    for bp in (auth_bp, lessons_bp, authoring_bp, hours_bp, quizzes_bp, certificates_bp, admin_bp, api_bp, reports_bp,
-               glossary_bp):
+    for bp in (auth_bp, lessons_bp, authoring_bp, classes_bp, hours_bp, quizzes_bp, certificates_bp, admin_bp, api_bp,
+               reports_bp, glossary_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
     from learnpm.auth.cli import users_cli
     from learnpm.certificates.cli import certificates_cli
+    from learnpm.classes.cli import classes_cli
     from learnpm.hours.cli import hours_cli
     from learnpm.lessons.cli import content_cli
+    from learnpm.mail.cli import mail_cli
     from learnpm.quizzes.cli import attempts_cli, questions_cli
     from learnpm.reports.cli import reports_cli
 
-    for group in (users_cli, content_cli, hours_cli, questions_cli, attempts_cli, certificates_cli, reports_cli):
+    for group in (users_cli, mail_cli, classes_cli, content_cli, hours_cli, questions_cli, attempts_cli,
+                  certificates_cli, reports_cli):
         app.cli.add_command(group)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -44,6 +45,23 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key
 
 
+def _mail_domain(public_url: str) -> str:
+    host = urlsplit(public_url).hostname or "localhost"
+    return "localhost" if host.replace(".", "").isdigit() else host
+
+
+def registration_mode(raw: str) -> str:
+    """Check LEARNPM_REGISTRATION: `open`, `invite` or `domain:example.org,example.com`."""
+    value = raw.strip().lower()
+    if value in ("open", "invite"):
+        return value
+    if value.startswith("domain:"):
+        domains = [d.strip().lstrip("@") for d in value[len("domain:"):].split(",") if d.strip()]
+        if domains and all("." in d and "@" not in d and " " not in d for d in domains):
+            return "domain:" + ",".join(domains)
+    raise ConfigError(f"LEARNPM_REGISTRATION must be open, invite or domain:example.org[,...], got {raw!r}")
+
+
 def from_environment(instance_path: str, have_key: bool = False) -> dict:
     """Build the app's settings from LEARNPM_* and the other documented variables.
 
@@ -63,11 +81,12 @@ def from_environment(instance_path: str, have_key: bool = False) -> dict:
     redis_url = os.environ.get("REDIS_URL", "")
     secure_cookies = os.environ.get("LEARNPM_SECURE_COOKIES", "1" if production else "0") == "1"
     limits = {name: os.environ[name] for name in LIMIT_SETTINGS if os.environ.get(name)}
+    public_url = os.environ.get("LEARNPM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
     return limits | {
         "LEARNPM_PRODUCTION": production,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
-        "LEARNPM_PUBLIC_URL": os.environ.get("LEARNPM_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "LEARNPM_PUBLIC_URL": public_url,
         "LEARNPM_CONTENT_DIR": os.environ.get("LEARNPM_CONTENT_DIR", "content"),
         "LEARNPM_HEARTBEAT_SECONDS": _int("LEARNPM_HEARTBEAT_SECONDS", 30),
         "LEARNPM_IDLE_SECONDS": _int("LEARNPM_IDLE_SECONDS", 300),
@@ -77,12 +96,19 @@ def from_environment(instance_path: str, have_key: bool = False) -> dict:
         "LEARNPM_DB_RETRY_SECONDS": _float("LEARNPM_DB_RETRY_SECONDS", 15.0),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "SESSION_COOKIE_SECURE": secure_cookies,
+        "LEARNPM_SMTP_URL": os.environ.get("LEARNPM_SMTP_URL", ""),
+        "LEARNPM_SMTP_TIMEOUT": _float("LEARNPM_SMTP_TIMEOUT", 10.0),
+        "LEARNPM_SMTP_CAFILE": os.environ.get("LEARNPM_SMTP_CAFILE", ""),
+        "LEARNPM_MAIL_FROM": os.environ.get("LEARNPM_MAIL_FROM") or f"learnpm <no-reply@{_mail_domain(public_url)}>",
+        "LEARNPM_REGISTRATION": registration_mode(
+            os.environ.get("LEARNPM_REGISTRATION") or ("invite" if production else "open")),
         "REMEMBER_COOKIE_SECURE": secure_cookies,
     }
 
 
 # Rate limits that an operator (or the benchmark) may tune from the environment.
 LIMIT_SETTINGS = ("LEARNPM_LOGIN_ACCOUNT_LIMIT", "LEARNPM_LOGIN_ADDRESS_LIMIT", "LEARNPM_REGISTER_LIMIT",
+                  "LEARNPM_RESET_ACCOUNT_LIMIT", "LEARNPM_RESET_ADDRESS_LIMIT",
                   "LEARNPM_HEARTBEAT_LIMIT", "LEARNPM_ANSWER_LIMIT", "LEARNPM_VERIFY_LIMIT")
 
 DEFAULTS = {
@@ -102,6 +128,8 @@ DEFAULTS = {
     "LEARNPM_LOGIN_ACCOUNT_LIMIT": "10 per minute",
     "LEARNPM_LOGIN_ADDRESS_LIMIT": "300 per minute",
     "LEARNPM_REGISTER_LIMIT": "60 per hour",
+    "LEARNPM_RESET_ACCOUNT_LIMIT": "5 per hour",    # reset links asked for one email address
+    "LEARNPM_RESET_ADDRESS_LIMIT": "60 per hour",   # reset requests from one network address
     "LEARNPM_HEARTBEAT_LIMIT": "10 per second",
     "LEARNPM_VERIFY_LIMIT": "30 per minute",  # per address, on the public certificate verification page
     # Per learner: fast clicking passes, a flood of saves gets 429.

@@ -1,11 +1,13 @@
 """Every model of every feature, imported in one place for Alembic and the shell."""
 
 from learnpm.audit import AuditEvent
-from learnpm.auth.models import User
+from learnpm.auth.models import LoginSession, User
 from learnpm.certificates.models import Certificate, CertificateSettings
+from learnpm.classes.models import ClassMember, LearnerClass
 from learnpm.glossary.models import Flashcard, GlossaryTerm, ReferencePage
 from learnpm.hours.models import EngagementClock, HoursEntry, LessonProgress
 from learnpm.lessons.models import Course, Lesson, LessonRevision, MediaFile, Module, Program
+from learnpm.mail.models import OutboxMessage
 from learnpm.quizzes.models import (
     Accommodation,
     Attempt,
@@ -31,6 +33,8 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "CertificateSettings",
+    "ClassMember",
+    "LearnerClass",
     "Course",
     "EngagementClock",
     "Flashcard",
@@ -38,6 +42,8 @@ __all__ = [
     "ReferencePage",
     "HoursEntry",
     "LessonProgress",
+    "LoginSession",
+    "OutboxMessage",
     "Lesson",
     "LessonRevision",
     "MediaFile",

@@ -17,7 +17,7 @@ from learnpm.auth.models import User, normalize_email
 from learnpm.auth.passwords import hash_password
 from learnpm.extensions import db, limiter
 
-pytest_plugins = ["tests.content_fixtures", "tests.quiz_fixtures"]
+pytest_plugins = ["tests.content_fixtures", "tests.quiz_fixtures", "tests.mail_fixtures"]
 
 DEFAULT_PASSWORD = "a perfectly fine test passphrase"
 IS_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
@@ -85,6 +85,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered, as a WSGI server consumes the response: the response closes, so the mail that the
+        # request committed is delivered (learnpm.mail runs on the response's close) before this returns.
+        kwargs.setdefault("buffered", True)
         token = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Admin pages: list users, change roles, deactivate accounts."""
+"""Admin pages: list users, change roles, deactivate accounts (accounts.py: create, edit, reset, audit)."""
 
 from __future__ import annotations
 
@@ -62,4 +62,9 @@ def change_active(user_id: int):
     else:
         db.session.commit()
         flash(f"{user.email} is {'active' if user.active else 'deactivated'}.", "success")
+    if request.form.get("back") == "detail":
+        return redirect(url_for("admin.user_detail", user_id=user.id), 303)
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
+
+
+from learnpm.admin import accounts  # noqa: E402, F401  (its routes join this blueprint)

@@ -45,3 +45,28 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField("Repeat the new password", validators=[
         DataRequired("Repeat the new password."), EqualTo("new", "The two passwords differ."),
     ])
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("Email", filters=[_strip],
+                       validators=[DataRequired("Enter your email address."), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired("Choose a password."), _password_length],
+                             description=f"At least {MIN_LENGTH} characters. A few unrelated words work well.")
+    confirm = PasswordField("Repeat the password", validators=[
+        DataRequired("Repeat the password."), EqualTo("password", "The two passwords differ."),
+    ])
+
+
+class NameForm(FlaskForm):
+    name = StringField("Full name (as it should appear on certificates)", filters=[_strip],
+                       validators=[DataRequired("Enter your name."), Length(max=120)])
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField("New email address", filters=[_strip], validators=[
+        DataRequired("Enter the new address."), Length(max=254),
+        Email("Enter a valid email address, like name@example.com.", check_deliverability=False),
+    ])

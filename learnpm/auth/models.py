@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String, func
+from sqlalchemy import ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnpm.extensions import db
@@ -38,7 +38,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER.value)
     active: Mapped[bool] = mapped_column(default=True)
-    # Bumped on a password change so every other session of the user ends.
+    # Bumped on a password change, a reset, "log out everywhere" and deactivation:
+    # every session of the user made before then ends.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     last_login_at: Mapped[datetime | None]
@@ -56,3 +57,13 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email_normalized} {self.role}>"
+
+
+class LoginSession(db.Model):
+    """One logged-in browser: log-out deletes its row, so a copied cookie of it no longer logs anyone in."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,11 +1,13 @@
-"""Account workflows: registration, authentication, password and role changes."""
+"""Account workflows: registration, authentication, name, password and role changes."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from learnpm import audit
+from learnpm.auth import sessions
 from learnpm.auth.models import Role, User, normalize_email
+from learnpm.auth.names import NAME_MAX, clean_name, name_problem
 from learnpm.auth.passwords import (
     DUMMY_HASH,
     hash_password,
@@ -17,35 +19,72 @@ from learnpm.errors import Conflict, NotFound, ValidationError
 from learnpm.extensions import db
 from learnpm.timeutil import utcnow
 
-NAME_MAX = 120
 EMAIL_MAX = 254
+UNUSABLE_PREFIX = "!"  # an invited account has no password until the invitation is accepted
 
 
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email_normalized == normalize_email(email)))
 
 
-def create_user(email: str, name: str, password: str, role: Role | str = Role.LEARNER) -> User:
-    """Create an account after checking the email, name and password policy."""
-    email, name = email.strip(), " ".join(name.split())
-    if not name or len(name) > NAME_MAX:
-        raise ValidationError(f"A name of 1 to {NAME_MAX} characters is required.", {"field": "name"})
-    if "@" not in email or len(email) > EMAIL_MAX:
-        raise ValidationError("A valid email address is required.", {"field": "email"})
+def check_name(raw: str) -> str:
+    """Return the cleaned name, or raise ValidationError saying what is wrong with it."""
+    name = clean_name(raw)
+    problem = name_problem(name)
+    if problem:
+        raise ValidationError(problem if name else f"A name of 1 to {NAME_MAX} characters is required.",
+                              {"field": "name"})
+    return name
+
+
+def email_problem(email: str) -> str | None:
+    """Return why an address is not usable, or None (the forms check the syntax in full)."""
+    local, at, domain = email.rpartition("@")
+    if not at or not local or "." not in domain or len(email) > EMAIL_MAX or any(c.isspace() for c in email) \
+            or not email.isprintable() or domain.startswith(".") or domain.endswith("."):
+        return "A valid email address is required, like name@example.com."
+    return None
+
+
+def check_email(raw: str) -> str:
+    email = raw.strip()
+    problem = email_problem(email)
+    if problem:
+        raise ValidationError(problem, {"field": "email"})
+    return email
+
+
+def registration_problem(mode: str, email: str) -> str | None:
+    """Return why self-registration is refused under LEARNPM_REGISTRATION `mode`, or None."""
+    if mode == "open":
+        return None
+    if mode.startswith("domain:"):
+        allowed = mode[len("domain:"):].split(",")
+        domain = normalize_email(email).rpartition("@")[2]
+        if domain in allowed:
+            return None
+        return f"Registration is open to addresses at {', '.join(allowed)} only."
+    return "Registration is by invitation only: ask your instructor for an invitation."
+
+
+def create_user(email: str, name: str, password: str | None, role: Role | str = Role.LEARNER) -> User:
+    """Create an account after checking the email, name and password policy (None: invited, no password yet)."""
+    email, name = check_email(email), check_name(name)
     try:
         role = Role(role)
     except ValueError as exc:
         raise ValidationError(f"Unknown role {role!r}.", {"field": "role"}) from exc
-    problem = password_problem(password, context=(name, *name.split(), email, email.split("@")[0]))
-    if problem:
-        raise ValidationError(problem, {"field": "password"})
+    if password is not None:
+        problem = password_problem(password, context=(name, *name.split(), email, email.split("@")[0]))
+        if problem:
+            raise ValidationError(problem, {"field": "password"})
     if find_by_email(email):
         raise Conflict("An account with this email already exists.", {"field": "email"})
     user = User(
         email=email,
         email_normalized=normalize_email(email),
         name=name,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else unusable_password(),
         role=role.value,
     )
     db.session.add(user)
@@ -67,16 +106,41 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def unusable_password() -> str:
+    import secrets
+
+    return UNUSABLE_PREFIX + secrets.token_hex(16)
+
+
+def has_password(user: User) -> bool:
+    return not user.password_hash.startswith(UNUSABLE_PREFIX)
+
+
+def set_new_password(user: User, new: str, field: str = "password", keep_session: int | None = None) -> None:
+    """Set a password that meets the policy; every session of the user but `keep_session` ends."""
+    problem = password_problem(new, context=(user.name, *user.name.split(), user.email, user.email.split("@")[0]))
+    if problem:
+        raise ValidationError(problem, {"field": field})
+    user.password_hash = hash_password(new)
+    sessions.end_all(user, keep=keep_session)
+
+
+def change_password(user: User, current: str, new: str, keep_session: int | None = None) -> None:
     """Change a password; every other session of the user ends."""
     if not verify_password(user.password_hash, current):
         raise ValidationError("The current password is not right.", {"field": "current"})
-    problem = password_problem(new, context=(user.name, *user.name.split(), user.email))
-    if problem:
-        raise ValidationError(problem, {"field": "new"})
-    user.password_hash = hash_password(new)
-    user.session_version += 1
+    set_new_password(user, new, "new", keep_session)
     audit.record(user, "password.change", f"user:{user.id}")
+
+
+def change_name(actor: User | str, user: User, raw: str) -> bool:
+    """Rename a user (new certificates carry the new name; issued ones keep theirs); False when unchanged."""
+    name = check_name(raw)
+    if name == user.name:
+        return False
+    audit.record(actor, "user.name", f"user:{user.id}", old=user.name, new=name)
+    user.name = name
+    return True
 
 
 def get_user(user_id: int) -> User:
@@ -104,4 +168,4 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if user.active != active:
         audit.record(actor, "user.activate" if active else "user.deactivate", f"user:{user.id}")
         user.active = active
-        user.session_version += 1
+        sessions.end_all(user)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from learnpm.auth.decorators import admin_required, instructor_required, learner_required
 from learnpm.auth.models import User, normalize_email
+from learnpm.classes import services as classes
 from learnpm.errors import DomainError
 from learnpm.extensions import db
 from learnpm.hours import queries, services
@@ -58,6 +59,7 @@ def export(fmt: str):
 def record_live():
     form = LiveSessionForm()
     courses = db.session.scalars(select(Course).order_by(Course.title)).all()
+    group = _class_filter(form)
     if form.validate_on_submit():
         course = next((c for c in courses if c.slug == form.course.data), None)
         ids, unknown = services.learner_ids_for(form.learners.data.splitlines())
@@ -75,7 +77,20 @@ def record_live():
                 flash(f"Recorded {form.minutes.data} minutes for {len(ids)} learner(s).", "success")
                 return redirect(url_for(".record_live"))
     status = 422 if form.is_submitted() else 200
-    return render_template("hours/record.html", form=form, courses=courses), status
+    return render_template("hours/record.html", form=form, courses=courses, group=group,
+                           classes=classes.classes_for_course()), status
+
+
+def _class_filter(form: LiveSessionForm):
+    """`?class=SLUG` fills the form with the class's members and course (a live class of one class)."""
+    slug = request.args.get("class", "")
+    group = classes.find_class(slug) if slug else None
+    if slug and group is None:
+        abort(404)
+    if group is not None and not form.is_submitted():
+        form.learners.data = "\n".join(u.email for u in classes.members(group))
+        form.course.data = group.course.slug
+    return group
 
 
 def _admin_page(email: str, failed: int | None = None, error: str | None = None, status: int = 200):

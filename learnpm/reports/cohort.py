@@ -2,7 +2,8 @@
 
 The cohort is the learners with activity in the course: ledger rows (or an open reading record) on its
 lessons, or attempts in it (its knowledge checks and final assessment, and course-less quizzes and mock
-exams on its program). A page is one statement whatever the cohort's size: it joins the per-learner
+exams on its program). Filtered to a class, it is the class's members, whether they have started or not.
+A page is one statement whatever the cohort's size: it joins the per-learner
 aggregates, filters, sorts and cuts the page (with the total as a window count). Readiness comes from the
 stored snapshots (readiness_store), the model's figures as of each learner's latest closed attempt.
 """
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import DateTime, Select, and_, cast, func, literal, or_, select, type_coerce
 
 from learnpm.auth.models import Role, User
+from learnpm.classes.models import ClassMember, LearnerClass
 from learnpm.extensions import db
 from learnpm.hours.models import EngagementClock, HoursEntry
 from learnpm.lessons.models import Course, Lesson
@@ -39,13 +41,15 @@ class CohortFilter:
     sort: str = "name"
     descending: bool = False
     page: int = 1
+    class_slug: str = ""           # a class of the course: its members, active or not yet
+    class_id: int | None = None    # set by the caller once the slug is known to name a class of the course
 
     def args(self, **changes) -> dict:
         """Return the query-string arguments of this filter (with `changes`), defaults left out."""
         f = replace(self, **changes)
         args = {"q": f.search, "below_target": "1" if f.below_target else "", "inactive": "1" if f.inactive else "",
                 "sort": f.sort if f.sort != "name" else "", "dir": "desc" if f.descending else "",
-                "page": f.page if f.page != 1 else ""}
+                "page": f.page if f.page != 1 else "", "class": f.class_slug}
         return {k: v for k, v in args.items() if v}
 
 
@@ -56,7 +60,8 @@ def parse_filter(args) -> CohortFilter:
     return CohortFilter(search=" ".join(args.get("q", "").split())[:SEARCH_MAX],
                         below_target=args.get("below_target") == "1", inactive=args.get("inactive") == "1",
                         sort=sort if sort in SORTS else "name", descending=args.get("dir") == "desc",
-                        page=int(page) if page.isdigit() and len(page) < 7 and int(page) > 0 else 1)
+                        page=int(page) if page.isdigit() and len(page) < 7 and int(page) > 0 else 1,
+                        class_slug=args.get("class", "")[:80])
 
 
 @dataclass
@@ -115,20 +120,28 @@ def _base(course: Course, filters: CohortFilter, now: datetime, share: float) ->
             .where(queries.in_course(course), Attempt.mode == "mock", Attempt.status == "closed")
             .group_by(Attempt.user_id).subquery("best"))
     ready = ReadinessSnapshot
-    columns = [User.id, User.name, User.email, per_user.c.seconds, func.coalesce(done.c.done, 0).label("done"),
+    seconds = func.coalesce(per_user.c.seconds, 0)
+    columns = [User.id, User.name, User.email, seconds.label("seconds"), func.coalesce(done.c.done, 0).label("done"),
                per_user.c.last_active, best.c.best, ready.percent, ready.low, ready.high, ready.questions]
-    query = (select(*columns).join(per_user, per_user.c.user_id == User.id)
-             .outerjoin(done, done.c.user_id == User.id).outerjoin(best, best.c.user_id == User.id)
+    query = select(*columns)
+    if filters.class_id is not None:
+        # A class's cohort is its members, those who have not started yet included.
+        query = (query.join(ClassMember, and_(ClassMember.user_id == User.id, ClassMember.class_id == filters.class_id))
+                 .outerjoin(per_user, per_user.c.user_id == User.id))
+    else:
+        query = query.join(per_user, per_user.c.user_id == User.id)
+    query = (query.outerjoin(done, done.c.user_id == User.id).outerjoin(best, best.c.user_id == User.id)
              .outerjoin(ready, and_(ready.user_id == User.id, ready.program_id == course.program_id))
              .where(User.role == Role.LEARNER.value))
     if filters.search:
         pattern = "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")))
     if filters.below_target:
-        query = query.where(per_user.c.seconds < course.program.rules.target_seconds)
+        query = query.where(seconds < course.program.rules.target_seconds)
     if filters.inactive:
-        query = query.where(per_user.c.last_active < now - timedelta(days=INACTIVE_DAYS))
-    sort_column = {"name": func.lower(User.name), "email": User.email_normalized, "hours": per_user.c.seconds,
+        query = query.where(or_(per_user.c.last_active.is_(None),
+                                per_user.c.last_active < now - timedelta(days=INACTIVE_DAYS)))
+    sort_column = {"name": func.lower(User.name), "email": User.email_normalized, "hours": seconds,
                    "lessons": func.coalesce(done.c.done, 0), "last_active": per_user.c.last_active,
                    "best_mock": best.c.best, "readiness": ready.percent}.get(filters.sort, func.lower(User.name))
     ordered = sort_column.desc() if filters.descending else sort_column.asc()
@@ -164,9 +177,13 @@ def cohort_all(course: Course, filters: CohortFilter, now: datetime, share: floa
 
 
 def in_cohort(course: Course, user_id: int) -> User | None:
-    """Return the learner if they have activity in the course, else None."""
+    """Return the learner if they have activity in the course or are in one of its classes, else None."""
     activity = _activity(course).subquery("activity")
     member = db.session.scalar(select(activity.c.user_id).where(activity.c.user_id == user_id).limit(1))
+    if member is None:
+        member = db.session.scalar(
+            select(ClassMember.user_id).join(LearnerClass, LearnerClass.id == ClassMember.class_id)
+            .where(LearnerClass.course_id == course.id, ClassMember.user_id == user_id).limit(1))
     if member is None:
         return None
     user = db.session.get(User, user_id)

@@ -19,7 +19,8 @@ The fingerprint makes a stale analysis impossible: closed attempts are never reo
 (only quizzes.services.close writes them, once), so the count, highest id and latest close of the
 program's closed attempts change with any new one; question versions never change once written (an edit
 adds a version), so the course's version ids, with their questions' types, pin the keys and options. The
-cache belongs to one app instance, i.e. one database.
+cache belongs to one app instance, i.e. one database. Filtered to a class, only its members' attempts count,
+and the fingerprint also holds the membership's count, highest row id and sum of user ids.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 
+from learnpm.classes.models import ClassMember
 from learnpm.extensions import db
 from learnpm.lessons.models import Course, Lesson
 from learnpm.quizzes.models import Attempt, AttemptAnswer, AttemptItem, Question, QuestionBank, QuestionVersion
@@ -152,10 +154,11 @@ class _Analysis:
     attempts: int
 
 
-def item_report(course: Course, first_only: bool, cache: dict | None = None) -> ItemReport:
-    """Analyze every question version of the course's questions that has responses.
+def item_report(course: Course, first_only: bool, cache: dict | None = None, class_id: int | None = None
+                ) -> ItemReport:
+    """Analyze every question version of the course's questions that has responses (of one class's members).
 
-    `cache`, a dict kept for the app's lifetime, holds the latest analysis per course and choice of attempts.
+    `cache`, a dict kept for the app's lifetime, holds the latest analysis per course, choice of attempts and class.
     """
     versions = {vid: (key, number, current, retired, kind, domain, task, content)
                 for vid, number, content, key, current, retired, kind, domain, task in db.session.execute(
@@ -166,17 +169,19 @@ def item_report(course: Course, first_only: bool, cache: dict | None = None) -> 
     # Read before the responses: an attempt closing meanwhile can make the analysis newer, never older.
     closed, last_id, last_closed = db.session.execute(
         select(func.count(), func.max(Attempt.id), func.max(Attempt.closed_at))
-        .where(Attempt.program_id == course.program_id, Attempt.status == "closed")).one()
-    fingerprint = (course.program_id, closed, last_id, last_closed, sorted((vid, v[4]) for vid, v in versions.items()))
+        .where(Attempt.program_id == course.program_id, Attempt.status == "closed", *_of_class(class_id))).one()
+    fingerprint = (course.program_id, closed, last_id, last_closed, sorted((vid, v[4]) for vid, v in versions.items()),
+                   _membership(class_id))
     keys = {str(vid): _keyed(v[7]) for vid, v in versions.items()}
-    cached = cache.get((course.id, first_only)) if cache is not None else None
+    cache_key = (course.id, first_only) if class_id is None else (course.id, first_only, class_id)
+    cached = cache.get(cache_key) if cache is not None else None
     if cached is not None and cached[0] == fingerprint:
         analysis = cached[1]
     else:
         with _collector_paused():
-            analysis = _analyze(course, first_only, versions, keys)
+            analysis = _analyze(course, first_only, versions, keys, class_id)
         if cache is not None:
-            cache[(course.id, first_only)] = (fingerprint, analysis)
+            cache[cache_key] = (fingerprint, analysis)
 
     stats = analysis.stats
     report_rows = []
@@ -194,10 +199,26 @@ def item_report(course: Course, first_only: bool, cache: dict | None = None) -> 
                       len(all_keys), len(all_keys - answered), analysis.attempts, closed > MAX_ATTEMPTS)
 
 
-def _analyze(course: Course, first_only: bool, versions: dict[int, tuple], keys: dict[str, set]) -> _Analysis:
+def _of_class(class_id: int | None) -> tuple:
+    """The condition keeping a class's members' attempts (none without a class)."""
+    if class_id is None:
+        return ()
+    return (Attempt.user_id.in_(select(ClassMember.user_id).where(ClassMember.class_id == class_id)),)
+
+
+def _membership(class_id: int | None) -> tuple | None:
+    """A fingerprint of a class's members: it changes when one joins or leaves."""
+    if class_id is None:
+        return None
+    return tuple(db.session.execute(select(func.count(), func.max(ClassMember.id), func.sum(ClassMember.user_id))
+                                    .where(ClassMember.class_id == class_id)).one())
+
+
+def _analyze(course: Course, first_only: bool, versions: dict[int, tuple], keys: dict[str, set],
+             class_id: int | None = None) -> _Analysis:
     """Read the responses of the most recent closed attempts and compute the item statistics and the forms."""
     recent = (select(Attempt.id, Attempt.user_id, Attempt.mode, Attempt.lesson_id, Attempt.created_at)
-              .where(Attempt.program_id == course.program_id, Attempt.status == "closed")
+              .where(Attempt.program_id == course.program_id, Attempt.status == "closed", *_of_class(class_id))
               .order_by(Attempt.closed_at.desc(), Attempt.id.desc()).limit(MAX_ATTEMPTS).subquery("recent"))
     rows = db.session.execute(
         select(recent.c.id, recent.c.user_id, recent.c.mode, recent.c.lesson_id, AttemptItem.question_id,

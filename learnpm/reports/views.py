@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from learnpm.auth.decorators import instructor_required, learner_required
+from learnpm.classes import services as classes
+from learnpm.classes.models import LearnerClass
 from learnpm.errors import DomainError
 from learnpm.extensions import db
 from learnpm.lessons.models import Course
@@ -37,7 +41,8 @@ def _csv_response(body: str, filename: str) -> Response:
 def _render_dashboard(form: ExamDateForm, status: int = 200):
     report = dashboard.build(current_user, now(), _share(), program_key=request.args.get("program") or None)
     return render_template("reports/dashboard.html", report=report, charts=dashboard_charts(report), form=form,
-                           start_form=FlaskForm(), share=_share(), instructor_view=False), status
+                           start_form=FlaskForm(), share=_share(), instructor_view=False,
+                           my_classes=classes.classes_of(current_user.id)), status
 
 
 @bp.get("/dashboard")
@@ -76,20 +81,40 @@ def courses():
     return render_template("reports/courses.html", courses=rows)
 
 
+def _class_of(course: Course) -> LearnerClass | None:
+    """The class that `?class=SLUG` names; 404 unless it is a class of this course."""
+    slug = request.args.get("class", "")
+    if not slug:
+        return None
+    group = classes.find_class(slug)
+    if group is None or group.course_id != course.id:
+        abort(404)
+    return group
+
+
+def _cohort_filter(course: Course) -> cohort.CohortFilter:
+    group = _class_of(course)
+    filters = cohort.parse_filter(request.args)
+    return replace(filters, class_slug=group.slug, class_id=group.id) if group else replace(filters, class_slug="")
+
+
 @bp.get("/instructor/courses/<course_slug>/cohort")
 @instructor_required
 def cohort_report(course_slug: str):
     course = get_any_course(course_slug)
-    page = cohort.cohort_page(course, cohort.parse_filter(request.args), now(), _share())
-    return render_template("reports/cohort.html", page=page, sorts=cohort.SORTS, inactive_days=cohort.INACTIVE_DAYS)
+    page = cohort.cohort_page(course, _cohort_filter(course), now(), _share())
+    return render_template("reports/cohort.html", page=page, sorts=cohort.SORTS, inactive_days=cohort.INACTIVE_DAYS,
+                           classes=classes.classes_for_course(course.id))
 
 
 @bp.get("/instructor/courses/<course_slug>/cohort.csv")
 @instructor_required
 def cohort_csv(course_slug: str):
     course = get_any_course(course_slug)
-    page = cohort.cohort_all(course, cohort.parse_filter(request.args), now(), _share())
-    return _csv_response(export.cohort_csv(page), f"cohort-{course.slug}.csv")
+    filters = _cohort_filter(course)
+    page = cohort.cohort_all(course, filters, now(), _share())
+    suffix = f"-{filters.class_slug}" if filters.class_slug else ""
+    return _csv_response(export.cohort_csv(page), f"cohort-{course.slug}{suffix}.csv")
 
 
 def _learner_report(course_slug: str, user_id: int):
@@ -119,8 +144,11 @@ def learner_csv(course_slug: str, user_id: int):
 @instructor_required
 def item_statistics(course_slug: str):
     course = get_any_course(course_slug)
+    group = _class_of(course)
     report = items.item_report(course, request.args.get("attempts") == "first",
-                               cache=current_app.extensions.setdefault("learnpm.item_reports", {}))
-    return render_template("reports/items.html", report=report,
+                               cache=current_app.extensions.setdefault("learnpm.item_reports", {}),
+                               class_id=group.id if group else None)
+    return render_template("reports/items.html", report=report, group=group,
+                           classes=classes.classes_for_course(course.id),
                            titles=MODE_TITLES, min_form=items.MIN_FORM_ATTEMPTS, min_responses=items.MIN_RESPONSES,
                            max_attempts=f"{items.MAX_ATTEMPTS:,}")

@@ -68,7 +68,8 @@ def visit(page, path: str) -> None:
 
 # ---- anonymous visitors ----
 
-@pytest.mark.parametrize("path", ["/", "/register", "/courses/demo", "/courses/demo/first", "/search?q=project"])
+@pytest.mark.parametrize("path", ["/", "/register", "/courses/demo", "/courses/demo/first", "/search?q=project",
+                                  "/password/forgot"])
 def test_public_pages(page, imported, path):
     visit(page, path)
     axe(page)
@@ -206,6 +207,10 @@ def test_admin_users(page, imported, admin, learner):
     ("instructor", "/instructor/courses/demo/lessons/second/revisions"),
     ("instructor", "/instructor/accommodations"),
     ("learner", "/account/password"),
+    ("learner", "/account"),
+    ("instructor", "/instructor/classes"),
+    ("admin", "/admin/users/new"),
+    ("admin", "/admin/audit"),
     ("admin", "/admin/certificates"),
     ("admin", "/admin/certificates/settings"),
 ])
@@ -218,6 +223,23 @@ def test_other_signed_in_pages(page, imported, instructor, admin, learner, role,
 def test_error_page(page):
     assert page.goto("/no-such-page").status == 404
     axe(page, "the 404 page")
+
+
+def test_class_and_account_detail_pages(page, imported, instructor, admin, learner):
+    from learnpm.classes import services as classes
+    from learnpm.extensions import db
+    from learnpm.lessons.models import Course
+
+    group = classes.create_class(instructor, db.session.query(Course).one(), "Evening class")
+    classes.add_members(instructor, group, [learner])
+    db.session.commit()
+    log_in(page, admin.email)
+    visit(page, f"/instructor/classes/{group.slug}")
+    axe(page)
+    visit(page, f"/admin/users/{learner.id}")
+    axe(page)
+    visit(page, f"/instructor/courses/demo/cohort?class={group.slug}")
+    axe(page)
 
 
 def test_admin_hours_for_a_learner(page, runner, imported, admin, learner):

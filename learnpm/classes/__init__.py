@@ -1,0 +1,1 @@
+"""Classes of learners for a course: members, exam date, CSV rosters (just above lessons)."""
