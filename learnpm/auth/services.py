@@ -23,7 +23,20 @@ EMAIL_MAX = 254
 UNUSABLE_PREFIX = "!"  # an invited account has no password until the invitation is accepted
 
 
+def storable(text: str) -> bool:
+    """Whether the database can take this text as a parameter (PostgreSQL refuses NUL and lone surrogates)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def find_by_email(email: str) -> User | None:
+    if not storable(email):
+        return None
     return db.session.scalar(select(User).where(User.email_normalized == normalize_email(email)))
 
 

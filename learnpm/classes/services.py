@@ -29,13 +29,15 @@ def slugify(text: str) -> str:
 
 
 def get_class(slug: str) -> LearnerClass:
-    group = db.session.scalar(select(LearnerClass).where(LearnerClass.slug == slug))
+    group = find_class(slug)
     if group is None:
         raise NotFound(f"No class {slug[:80]!r}.")
     return group
 
 
 def find_class(slug: str) -> LearnerClass | None:
+    if not accounts.storable(slug):
+        return None
     return db.session.scalar(select(LearnerClass).where(LearnerClass.slug == slug[:SLUG_MAX]))
 
 

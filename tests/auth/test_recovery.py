@@ -294,3 +294,32 @@ def test_registration_limited_to_domains(app, client):
     assert refused.status_code == 422 and "school.example, uni.example" in refused.get_data(as_text=True)
     assert register("pat@evil-school.example").status_code == 422
     assert register("Pat@Uni.Example").status_code == 302
+
+
+@pytest.mark.parametrize("value", ["a\x00b@example.com", "x" * 300 + "@example.com", "\ufffd\u202e@example.com"])
+def test_hostile_addresses_get_a_clear_answer(client, learner, login, value, mailbox):
+    """(A lone surrogate cannot arrive over HTTP: %ED%A0%80 decodes to U+FFFD; the services refuse it too.)"""
+    assert _forgot(client, value).status_code in (200, 422)
+    token = csrf_from(client, "/login")
+    assert client.post("/login", data={"email": value, "password": "whatever it is here", "csrf_token": token}
+                       ).status_code == 422
+    login(learner)
+    assert _post(client, "/account/email", {"email": value}).status_code == 422
+    assert _post(client, "/account/name", {"name": value}).status_code in (303, 422)
+    assert mailbox.messages == []
+
+
+def test_a_huge_body_is_refused(client):
+    response = client.post("/password/forgot", data={"email": "x" * (10 * 1024 * 1024)})
+    assert response.status_code == 413
+
+
+def test_lone_surrogates_and_nul_are_refused_by_the_services(app):
+    from learnpm.auth import services
+    from learnpm.errors import ValidationError
+
+    assert services.find_by_email("\ud800@example.com") is None
+    with pytest.raises(ValidationError):
+        services.create_user("a\ud800@example.com", "Name", None)
+    with pytest.raises(ValidationError, match="U\\+D800"):
+        services.create_user("a@example.com", "Na\ud800me", None)

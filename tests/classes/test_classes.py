@@ -214,3 +214,13 @@ def test_class_pages_are_for_instructors(client, group, learner, login):
     login(learner)
     assert client.get("/instructor/classes").status_code == 403
     assert client.get(f"/instructor/classes/{group.slug}").status_code == 403
+
+
+@pytest.mark.parametrize("slug", ["a\x00b", "\ufffd", "x" * 500])
+def test_hostile_class_slugs_are_not_found(client, course, instructor, login, slug):
+    login(instructor)
+    from urllib.parse import quote
+
+    quoted = quote(slug)
+    assert client.get(f"/instructor/classes/{quoted}").status_code == 404
+    assert client.get(f"/instructor/courses/{COURSE}/cohort", query_string={"class": slug}).status_code in (404, 400)
