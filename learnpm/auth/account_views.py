@@ -90,6 +90,7 @@ def logout_everywhere():
 @login_required
 def my_data():
     """Everything learnpm holds about the learner: profile, hours ledger, attempts, certificates."""
+    # A page may gather from higher features; imported here, as auth is imported by all of them.
     from learnpm.certificates.models import Certificate
     from learnpm.hours import queries as hours
     from learnpm.quizzes.models import Attempt

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from learnpm.auth import recovery
@@ -33,10 +33,9 @@ def forgot_password():
 
 
 def _end_current_login() -> None:
+    """A link opened in a browser logged in as someone (anyone) else: that log-in ends first."""
     if current_user.is_authenticated:
         logout_user()
-    from flask import session
-
     session.pop(SESSION_KEY, None)
 
 

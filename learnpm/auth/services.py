@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import select
 
 from learnpm import audit
@@ -120,8 +122,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def unusable_password() -> str:
-    import secrets
-
+    """A stored value no password verifies against (Argon2 refuses it as a hash), unique per account."""
     return UNUSABLE_PREFIX + secrets.token_hex(16)
 
 

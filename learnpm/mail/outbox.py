@@ -93,8 +93,9 @@ def _on_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _on_rollback(session: Session, _previous) -> None:
-    _after_rollback(session)
+def _on_rollback(session: Session, previous) -> None:
+    if previous.parent is None:  # the whole transaction, not a savepoint inside it
+        _after_rollback(session)
 
 
 def _mail_dir(app: Flask) -> Path:

@@ -55,6 +55,18 @@ def test_a_rolled_back_transaction_sends_nothing(another_app, smtp_server):
         assert db.session.scalar(select(OutboxMessage)) is None
 
 
+def test_a_rolled_back_savepoint_keeps_the_message_queued_before_it(another_app, smtp_server):
+    inbox, url = smtp_server
+    app = _smtp_app(another_app, url)
+    with app.app_context():
+        mail.send("lena@example.com", "Kept", "Body")
+        savepoint = db.session.begin_nested()
+        mail.send("lena@example.com", "Dropped", "Body")
+        savepoint.rollback()
+        db.session.commit()
+        assert [m["Subject"] for m in inbox.wait_for(1)] == ["Kept"]
+
+
 def test_a_transient_failure_is_retried(another_app, smtp_server, monkeypatch):
     inbox, url = smtp_server
     monkeypatch.setattr(outbox, "IN_RUN_RETRIES", (0.05, 0.05))
