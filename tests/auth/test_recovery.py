@@ -298,14 +298,15 @@ def test_registration_limited_to_domains(app, client):
 
 @pytest.mark.parametrize("value", ["a\x00b@example.com", "x" * 300 + "@example.com", "\ufffd\u202e@example.com"])
 def test_hostile_addresses_get_a_clear_answer(client, learner, login, value, mailbox):
-    """(A lone surrogate cannot arrive over HTTP: %ED%A0%80 decodes to U+FFFD; the services refuse it too.)"""
-    assert _forgot(client, value).status_code in (200, 422)
+    """(A lone surrogate cannot arrive over HTTP: %ED%A0%80 decodes to U+FFFD; the services refuse it too.
+    A NUL meets the app's input guard first: 400.)"""
+    assert _forgot(client, value).status_code in (200, 400, 422)
     token = csrf_from(client, "/login")
     assert client.post("/login", data={"email": value, "password": "whatever it is here", "csrf_token": token}
-                       ).status_code == 422
+                       ).status_code in (400, 422)
     login(learner)
-    assert _post(client, "/account/email", {"email": value}).status_code == 422
-    assert _post(client, "/account/name", {"name": value}).status_code in (303, 422)
+    assert _post(client, "/account/email", {"email": value}).status_code in (400, 422)
+    assert _post(client, "/account/name", {"name": value}).status_code in (303, 400, 422)
     assert mailbox.messages == []
 
 
