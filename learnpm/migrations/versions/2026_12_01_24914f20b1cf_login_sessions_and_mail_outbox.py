@@ -1,7 +1,7 @@
 """login sessions and mail outbox
 
 Revision ID: 24914f20b1cf
-Revises: e18a1b2c3d4f
+Revises: d4e5f6a7b8c9
 Create Date: 2026-12-01 20:15:58.972733
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '24914f20b1cf'
-down_revision = 'e18a1b2c3d4f'
+down_revision = 'd4e5f6a7b8c9'
 branch_labels = None
 depends_on = None
 
