@@ -142,8 +142,8 @@ def test_a_tampered_reset_link_is_refused(client, learner, mailbox, mangle):
     token = path.rsplit("/", 1)[1]
     response = client.get(f"/password/reset/{mangle(token)}")
     assert response.status_code in (400, 404)
-    if response.status_code == 400:
-        assert "not valid" in response.get_data(as_text=True)
+    if response.status_code == 400:  # the link's own message, or the input guard's for a NUL
+        assert "not valid" in response.get_data(as_text=True) or "NUL" in response.get_data(as_text=True)
 
 
 def test_a_reset_link_expires_after_an_hour(app, learner):
@@ -255,12 +255,13 @@ def test_a_name_change_notes_that_issued_certificates_keep_theirs(client, learne
     assert event.detail == {"old": "Lena Learner", "new": "Lena Müller"}
 
 
-@pytest.mark.parametrize("name, message", [("Lena\u202eAdmin", "U+202E"), ("Lena\u0000", "U+0000"),
-                                           ("=HYPERLINK(\"x\")", "formula"), ("Zero\u200bWidth", "U+200B")])
+@pytest.mark.parametrize("name, message", [("Lena\u202eAdmin", "U+202E"), ("Lena\u0007", "U+0007"),
+                                           ("=HYPERLINK(\"x\")", "formula"), ("Zero\u200bWidth", "U+200B"),
+                                           ("Lena\u0000", "NUL")])
 def test_names_with_control_or_bidi_characters_are_refused(client, learner, login, name, message):
     login(learner)
     response = _post(client, "/account/name", {"name": name})
-    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert response.status_code in (400, 422) and message in response.get_data(as_text=True)  # 400: input guard
     assert db_user(learner.id).name == "Lena Learner"
 
 
