@@ -1,7 +1,7 @@
 """login sessions and mail outbox
 
 Revision ID: 24914f20b1cf
-Revises: d4e5f6a7b8c9
+Revises: f15a0c1d2e3b
 Create Date: 2026-12-01 20:15:58.972733
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '24914f20b1cf'
-down_revision = 'd4e5f6a7b8c9'
+down_revision = 'f15a0c1d2e3b'
 branch_labels = None
 depends_on = None
 
