@@ -13,7 +13,7 @@ from learnpm.extensions import db
 from learnpm.lessons.services import get_any_course
 from learnpm.timeutil import now
 
-certificates_cli = AppGroup("certificates", help="Contact-hour certificates: issue, revoke.")
+certificates_cli = AppGroup("certificates", help="Contact-hour certificates: issue, revoke, reinstate, re-issue.")
 
 
 @certificates_cli.command("issue")
@@ -60,3 +60,43 @@ def revoke(code: str, reason: str, by_email: str | None) -> None:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(f"Revoked certificate {certificate.code} on {certificate.revoked_at.date().isoformat()}.")
+
+
+def _admin_actor(by_email: str | None):
+    if not by_email:
+        return "command line"
+    actor = find_by_email(by_email)
+    if actor is None:
+        raise click.ClickException(f"No account for --by {by_email!r}.")
+    if not actor.has_role("admin"):
+        raise click.ClickException(f"{actor.email} is not an admin; only admins reinstate or re-issue certificates.")
+    return actor
+
+
+@certificates_cli.command("reinstate")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why it is valid again (kept in the audit log).")
+@click.option("--by", "by_email", help="Email of the admin reinstating it.")
+def reinstate(code: str, reason: str, by_email: str | None) -> None:
+    """Make a revoked certificate valid again."""
+    try:
+        certificate = services.reinstate(code, reason, _admin_actor(by_email), now())
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"Reinstated certificate {certificate.code}.")
+
+
+@certificates_cli.command("reissue")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why a new certificate replaces the revoked one (audit log).")
+@click.option("--by", "by_email", help="Email of the admin re-issuing it.")
+def reissue(code: str, reason: str, by_email: str | None) -> None:
+    """Issue a new certificate in place of a revoked one, on the learner's current ledger."""
+    config = services.config_from(current_app.config)
+    try:
+        certificate = services.reissue(code, reason, _admin_actor(by_email), now().date(), now(), config)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"Re-issued {code} as {certificate.code}: {certificate.snapshot['verify_url']}")

@@ -29,9 +29,16 @@ def format_percent(percent: float) -> str:
 
 
 def evaluate(credited_seconds: int, target_seconds: int, assessment_required: bool, assessment_passed: bool,
-             pass_percent: float | None = None, best_percent: float | None = None) -> Eligibility:
-    """Compare a learner's credited hours in a course with the target and the assessment with its pass mark."""
+             pass_percent: float | None = None, best_percent: float | None = None,
+             revoked: str | None = None) -> Eligibility:
+    """Compare a learner's credited hours in a course with the target and the assessment with its pass mark.
+
+    `revoked` describes a revoked certificate that no admin has reinstated or cleared: the hours and the
+    assessment behind it earn no new one.
+    """
     missing = []
+    if revoked:
+        missing.append(revoked)
     if credited_seconds < target_seconds:
         missing.append(f"{format_remaining(credited_seconds, target_seconds)} more hours of study "
                        f"({format_hours(max(credited_seconds, 0))} of {format_hours(target_seconds)} so far)")

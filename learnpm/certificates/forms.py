@@ -26,6 +26,13 @@ class RevokeForm(FlaskForm):
         DataRequired("Give a reason."), Length(min=3, max=500, message="Give a reason of 3 to 500 characters.")])
 
 
+class RestoreForm(FlaskForm):
+    """Reinstate a revoked certificate, or re-issue it on the current ledger (the button's name says which)."""
+
+    reason = TextAreaField("Reason", validators=[
+        DataRequired("Give a reason."), Length(min=3, max=500, message="Give a reason of 3 to 500 characters.")])
+
+
 class SettingsForm(FlaskForm):
     provider_name = StringField("Provider name", description="The organization that provides the course.",
                                 validators=[DataRequired("Enter the provider's name."),

@@ -54,6 +54,15 @@ class Certificate(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_by: Mapped[str | None] = mapped_column(String(254))
+    # A revoked certificate blocks a new one for the same learner and course until an admin acts, with a
+    # reason: reinstating it (it is valid again) or clearing it for a re-issue on the current ledger.
+    reinstated_at: Mapped[datetime | None]
+    reinstated_by: Mapped[str | None] = mapped_column(String(254))
+    reinstated_reason: Mapped[str | None] = mapped_column(String(500))
+    reissued_as: Mapped[str | None] = mapped_column(String(24))
+    reissued_at: Mapped[datetime | None]
+    reissued_by: Mapped[str | None] = mapped_column(String(254))
+    reissued_reason: Mapped[str | None] = mapped_column(String(500))
 
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
     course = relationship("Course", lazy="joined")

@@ -161,11 +161,28 @@ def course_seconds(user_id: int, course_id: int, upto_seq: int | None = None) ->
                              .where(*_rows(user_id, course_id, upto_seq)))
 
 
+def blocking_revocation(user_id: int, course_id: int) -> Certificate | None:
+    """The learner's latest revoked certificate of the course that no admin has reinstated or cleared."""
+    return db.session.scalar(select(Certificate).where(
+        Certificate.user_id == user_id, Certificate.course_id == course_id, Certificate.revoked_at.is_not(None),
+        Certificate.reissued_as.is_(None)).order_by(Certificate.revoked_at.desc()).limit(1))
+
+
+def revocation_note(certificate: Certificate | None) -> str | None:
+    if certificate is None:
+        return None
+    return (f"certificate {certificate.code} was revoked on {certificate.revoked_at.date().isoformat()}; "
+            "an administrator must reinstate it or re-issue it before a new one can be issued")
+
+
 def _eligibility(user_id: int, course: Course, seconds: int,
-                 status: outcomes.AssessmentStatus | None = None) -> Eligibility:
+                 status: outcomes.AssessmentStatus | None = None, blocked: Certificate | None | bool = False
+                 ) -> Eligibility:
     status = status or outcomes.assessment_status(user_id, course.id)
+    if blocked is False:
+        blocked = blocking_revocation(user_id, course.id)
     return evaluate(seconds, course.program.rules.target_seconds, status.required, status.passed,
-                    status.pass_percent, status.best_percent)
+                    status.pass_percent, status.best_percent, revocation_note(blocked or None))
 
 
 def live_certificate(user_id: int, course_id: int) -> Certificate | None:
@@ -246,8 +263,13 @@ def render_pdf(data: dict) -> bytes:
 # Issuance
 
 
-def issue(user_id: int, course: Course, actor, today: date, config: CertificateConfig) -> tuple[Certificate, bool]:
-    """Issue the learner's certificate for the course, or return the live one; say whether it is new."""
+def issue(user_id: int, course: Course, actor, today: date, config: CertificateConfig,
+          *, cleared: Certificate | None = None) -> tuple[Certificate, bool]:
+    """Issue the learner's certificate for the course, or return the live one; say whether it is new.
+
+    A revoked certificate that no admin has reinstated or cleared blocks it (`cleared` is the one an
+    admin's re-issue is clearing).
+    """
     existing = live_certificate(user_id, course.id)
     if existing is not None:
         return existing, False
@@ -258,7 +280,9 @@ def issue(user_id: int, course: Course, actor, today: date, config: CertificateC
     ledger_seq = db.session.scalar(select(func.coalesce(func.max(HoursEntry.seq), 0))
                                    .where(HoursEntry.user_id == user_id))
     seconds = course_seconds(user_id, course.id, ledger_seq)
-    status = _eligibility(user_id, course, seconds)
+    blocked = blocking_revocation(user_id, course.id)
+    status = _eligibility(user_id, course, seconds, blocked=None if cleared is not None and blocked is not None
+                          and blocked.id == cleared.id else blocked)
     if not status.eligible:
         raise Conflict(f"Not eligible yet for {course.title}: still needed: {'; '.join(status.missing)}.",
                        {"missing": list(status.missing)})
@@ -293,7 +317,13 @@ def cohort(course: Course) -> list[LearnerStatus]:
     live = {c.user_id: c for c in db.session.scalars(select(Certificate).where(
         Certificate.course_id == course.id, Certificate.revoked_at.is_(None)))}
     statuses = outcomes.assessment_statuses([user.id for user, _ in rows], course.id)
-    return [LearnerStatus(user, _eligibility(user.id, course, int(seconds), statuses[user.id]), live.get(user.id))
+    blocked: dict[int, Certificate] = {}
+    for certificate in db.session.scalars(select(Certificate).where(
+            Certificate.course_id == course.id, Certificate.revoked_at.is_not(None),
+            Certificate.reissued_as.is_(None)).order_by(Certificate.revoked_at)):
+        blocked[certificate.user_id] = certificate
+    return [LearnerStatus(user, _eligibility(user.id, course, int(seconds), statuses[user.id],
+                                             blocked.get(user.id)), live.get(user.id))
             for user, seconds in rows]
 
 
@@ -375,6 +405,52 @@ def revoke(code: str, reason: str, actor, now: datetime) -> Certificate:
                  user=certificate.user_id, course=certificate.course.slug)
     db.session.flush()
     return certificate
+
+
+def _admin_reason(reason: str, actor) -> str:
+    if not getattr(actor, "has_role", lambda _role: False)("admin") and actor != "command line":
+        raise ValidationError("Only an administrator reinstates or re-issues a revoked certificate.")
+    reason = " ".join((reason or "").split())
+    if not 3 <= len(reason) <= 500:
+        raise ValidationError("Give a reason of 3 to 500 characters.", {"field": "reason"})
+    return reason
+
+
+def reinstate(code: str, reason: str, actor, now: datetime) -> Certificate:
+    """Make a revoked certificate valid again, with a reason (in the audit log)."""
+    certificate = find(code)
+    reason = _admin_reason(reason, actor)
+    if not certificate.revoked:
+        raise Conflict(f"Certificate {certificate.code} is not revoked.")
+    if certificate.reissued_as:
+        raise Conflict(f"Certificate {certificate.code} was re-issued as {certificate.reissued_as}.")
+    if live_certificate(certificate.user_id, certificate.course_id) is not None:
+        raise Conflict("The learner already holds a valid certificate for this course.")
+    label = getattr(actor, "email", None) or str(actor)
+    audit.record(actor, "certificate.reinstate", f"certificate:{certificate.code}", reason=reason,
+                 revoked_at=certificate.revoked_at.isoformat(), revoked_reason=certificate.revoked_reason)
+    certificate.revoked_at = certificate.revoked_reason = certificate.revoked_by = None
+    certificate.revoked_by_id = None
+    certificate.reinstated_at, certificate.reinstated_by, certificate.reinstated_reason = now, label, reason
+    db.session.flush()
+    return certificate
+
+
+def reissue(code: str, reason: str, actor, today: date, now: datetime, config: CertificateConfig) -> Certificate:
+    """Issue a new certificate in place of a revoked one, on the current ledger, with a reason (audit log)."""
+    old = find(code)
+    reason = _admin_reason(reason, actor)
+    if not old.revoked:
+        raise Conflict(f"Certificate {old.code} is not revoked: revoke it first.")
+    if old.reissued_as:
+        raise Conflict(f"Certificate {old.code} was already re-issued as {old.reissued_as}.")
+    new, created = issue(old.user_id, old.course, actor, today, config, cleared=old)
+    label = getattr(actor, "email", None) or str(actor)
+    old.reissued_as, old.reissued_at, old.reissued_by, old.reissued_reason = new.code, now, label, reason
+    audit.record(actor, "certificate.reissue", f"certificate:{old.code}", reason=reason, new_code=new.code,
+                 created=created)
+    db.session.flush()
+    return new
 
 
 # The audit pack

@@ -9,7 +9,14 @@ from sqlalchemy import select
 from learnpm.auth.decorators import admin_required, instructor_required, learner_required
 from learnpm.certificates import services
 from learnpm.certificates.eligibility import floor_tenths
-from learnpm.certificates.forms import CourseIssueForm, IssueForm, LearnerIssueForm, RevokeForm, SettingsForm
+from learnpm.certificates.forms import (
+    CourseIssueForm,
+    IssueForm,
+    LearnerIssueForm,
+    RestoreForm,
+    RevokeForm,
+    SettingsForm,
+)
 from learnpm.certificates.pdf import format_date
 from learnpm.errors import DomainError
 from learnpm.extensions import db, limiter
@@ -175,7 +182,32 @@ def admin_detail(code: str):
             return redirect(url_for(".admin_detail", code=certificate.code), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("certificates/admin_detail.html", certificate=certificate, form=form,
+                           restore_form=RestoreForm(formdata=None),
                            snap=services.pdf_snapshot(certificate.snapshot)), status
+
+
+@bp.post("/admin/certificates/<code>/<any(reinstate, reissue):action>")
+@admin_required
+def restore(code: str, action: str):
+    certificate = services.find(code)
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for(".admin_detail", code=certificate.code), 303)
+    try:
+        if action == "reinstate":
+            services.reinstate(certificate.code, form.reason.data, current_user, now())
+            message, target = f"Certificate {certificate.code} is valid again.", certificate.code
+        else:
+            new = services.reissue(certificate.code, form.reason.data, current_user, now().date(), now(), _config())
+            message, target = f"Certificate {new.code} re-issued in place of {certificate.code}.", new.code
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".admin_detail", code=certificate.code), 303)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".admin_detail", code=target), 303)
 
 
 @bp.route("/admin/certificates/settings", methods=["GET", "POST"])

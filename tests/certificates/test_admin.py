@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from learnpm.audit import AuditEvent
 from learnpm.certificates.models import CertificateSettings
@@ -50,8 +50,63 @@ def test_admin_revokes_with_a_reason_and_the_learner_sees_it(app, client, login,
     log_in(own, learner.email)
     mine = own.get("/certificates").get_data(as_text=True)
     assert f"Revoked on {clock.now.date().isoformat()}" in mine
-    assert "You are eligible" in mine  # a new certificate may be issued
+    assert "You are eligible" not in mine and "Get your certificate" not in mine  # revocation sticks
+    assert f"certificate {issued.code} was revoked" in mine and "an administrator must reinstate it" in mine
+    token = csrf_from(own, "/certificates")
+    own.post("/certificates/issue", data={"course": "demo", "csrf_token": token})
+    assert only_certificate().code == issued.code  # one click issues nothing new on the same hours
     assert "Revoked." in own.get(f"/verify/{issued.code}").get_data(as_text=True)
+
+
+def test_a_revoked_certificate_blocks_every_way_of_issuing_until_an_admin_acts(app, runner, client, login, admin,
+                                                                                instructor, learner, issued):
+    runner.invoke(args=["certificates", "revoke", issued.code, "--reason", "Hours in doubt"])
+    refused = runner.invoke(args=["certificates", "issue", "--email", learner.email, "--course", "demo"])
+    assert refused.exit_code == 1 and f"certificate {issued.code} was revoked" in refused.output
+    login(instructor)
+    token = csrf_from(client, "/instructor/courses/demo/certificates")
+    client.post("/instructor/courses/demo/certificates/issue-all", data={"csrf_token": token})
+    client.post("/instructor/courses/demo/certificates/issue", data={"user_id": str(learner.id),
+                                                                     "csrf_token": token})
+    from learnpm.certificates.models import Certificate
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+    # An instructor cannot lift it.
+    response = client.post(f"/admin/certificates/{issued.code}/reinstate", data={"reason": "I say so",
+                                                                                "csrf_token": token})
+    assert response.status_code == 403
+
+
+def test_an_admin_reinstates_with_a_reason_in_the_audit_log(app, client, login, admin, learner, issued, runner):
+    runner.invoke(args=["certificates", "revoke", issued.code, "--reason", "Hours in doubt"])
+    login(admin)
+    token = csrf_from(client, f"/admin/certificates/{issued.code}")
+    assert "Reinstate " + issued.code in client.get(f"/admin/certificates/{issued.code}").get_data(as_text=True)
+    client.post(f"/admin/certificates/{issued.code}/reinstate", data={"reason": "", "csrf_token": token})
+    db.session.expire_all()
+    assert only_certificate().revoked  # no reason, no change
+    client.post(f"/admin/certificates/{issued.code}/reinstate", data={"reason": "Checked the ledger: fine",
+                                                                      "csrf_token": token})
+    db.session.expire_all()
+    certificate = only_certificate()
+    assert not certificate.revoked and certificate.reinstated_reason == "Checked the ledger: fine"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.reinstate"))
+    assert event.actor_label == admin.email and event.detail["reason"] == "Checked the ledger: fine"
+    assert "Valid." in client.get(f"/verify/{issued.code}").get_data(as_text=True)
+
+
+def test_an_admin_reissues_with_a_reason_and_the_old_one_points_at_the_new(app, runner, admin, learner, issued):
+    runner.invoke(args=["certificates", "revoke", issued.code, "--reason", "Name misspelt"])
+    result = runner.invoke(args=["certificates", "reissue", issued.code, "--reason", "Name corrected",
+                                 "--by", admin.email])
+    assert result.exit_code == 0, result.output
+    from learnpm.certificates.models import Certificate
+    old, new = db.session.scalars(select(Certificate).order_by(Certificate.id)).all()
+    assert old.revoked and old.reissued_as == new.code and not new.revoked
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.reissue"))
+    assert event.detail == {"reason": "Name corrected", "new_code": new.code, "created": True}
+    again = runner.invoke(args=["certificates", "reissue", issued.code, "--reason", "Again please"])
+    assert again.exit_code == 1 and "already re-issued" in again.output
+    assert runner.invoke(args=["certificates", "reinstate", new.code, "--reason", "Not revoked"]).exit_code == 1
 
 
 @pytest.mark.parametrize("reason, message", [("", "Give a reason."), ("no", "Give a reason of 3 to 500 characters."),

@@ -1,4 +1,4 @@
-"""trust: the previous beat on the clock, certificate reinstatement, staff record provenance
+"""trust: the previous beat on the engagement clock (the crediting rule credits its lesson)
 
 Revision ID: e18a1b2c3d4f
 Revises: a10cea69ac41
