@@ -22,7 +22,11 @@ hours_cli = AppGroup("hours", help="Contact hours: record, seal, verify.")
 @click.option("--reason", required=True, help="What the session was.")
 @click.option("--course", "course_slug", help="Course slug (may be left out when there is one course).")
 @click.option("--by", "by_email", help="Email of the instructor who recorded it.")
-def record(email: str, minutes: int, reason: str, course_slug: str | None, by_email: str | None) -> None:
+@click.option("--on", "occurred_on", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The session's date (default today; never later).")
+@click.option("--early-reason", help="Why the date is before the learner's account, when it is.")
+def record(email: str, minutes: int, reason: str, course_slug: str | None, by_email: str | None,
+           occurred_on, early_reason: str | None) -> None:
     """Record instructor-led hours for a learner."""
     from learnpm.auth.services import find_by_email
 
@@ -45,7 +49,7 @@ def record(email: str, minutes: int, reason: str, course_slug: str | None, by_em
             raise click.ClickException(f"No account for --by {by_email!r}.")
     try:
         services.record_live(ids, course, minutes, reason, actor, services.settings_from(current_app.config),
-                             utcnow().date())
+                             occurred_on.date() if occurred_on else utcnow().date(), early_reason=early_reason)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Recorded {minutes} minutes for {email} in {course.slug}.")

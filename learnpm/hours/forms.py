@@ -14,6 +14,10 @@ class LiveSessionForm(FlaskForm):
     occurred_on = DateField("Date of the session", validators=[InputRequired("Enter the date.")])
     reason = StringField("Reason (topic of the session)", validators=[
         DataRequired("Give a reason."), Length(min=3, max=500)])
+    early_reason = StringField("Why the date is before a learner's account (only then)",
+                               description="Say why when the session took place before the learner registered, "
+                                           "e.g. 'in-person class before the platform opened'.",
+                               validators=[Length(max=200)])
 
 
 class CorrectionForm(FlaskForm):

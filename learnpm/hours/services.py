@@ -292,9 +292,36 @@ def seal_stale(now: datetime, settings: HoursSettings) -> int:
     return sealed
 
 
+def _check_live_date(learner_ids: list[int], actor, occurred_on: date, today: date,
+                     early_reason: str | None) -> str | None:
+    """Refuse a session dated after today, recorded for oneself, or before a learner's account without a reason."""
+    from learnpm.auth.models import User  # noqa: PLC0415 - auth is below hours
+
+    if occurred_on > today:
+        raise ValidationError(f"A live session is recorded after it took place: {occurred_on.isoformat()} is after "
+                              f"today ({today.isoformat()}).", {"field": "occurred_on"})
+    actor_id = getattr(actor, "id", None)
+    if actor_id is not None and actor_id in learner_ids:
+        raise ValidationError("Nobody records live hours for themself: ask another instructor.",
+                              {"field": "learners"})
+    created = db.session.execute(select(User.email, User.created_at).where(User.id.in_(learner_ids))).all()
+    before = sorted(email for email, at in created if at is not None and occurred_on < at.date())
+    if not before:
+        return None
+    early_reason = " ".join((early_reason or "").split())
+    if not 3 <= len(early_reason) <= 200:
+        raise ValidationError(f"{occurred_on.isoformat()} is before the account of {', '.join(before[:5])} existed: "
+                              "say why (the early-date reason), or correct the date.", {"field": "early_reason"})
+    return early_reason
+
+
 def record_live(learner_ids: list[int], course: Course, minutes: int, reason: str, actor, settings: HoursSettings,
-                occurred_on: date) -> list[HoursEntry]:
-    """Record instructor-led time for each learner (not subject to the daily ceiling)."""
+                occurred_on: date, today: date | None = None, early_reason: str | None = None) -> list[HoursEntry]:
+    """Record instructor-led time for each learner (not subject to the daily ceiling).
+
+    The session is dated today or earlier, never for the one recording it, and not before a learner's
+    account existed unless `early_reason` says why (it is kept in the row's reason).
+    """
     if not LIVE_MINUTES[0] <= minutes <= LIVE_MINUTES[1]:
         raise ValidationError(f"Minutes must be from {LIVE_MINUTES[0]} to {LIVE_MINUTES[1]:,}, got {minutes}.",
                               {"field": "minutes"})
@@ -304,6 +331,9 @@ def record_live(learner_ids: list[int], course: Course, minutes: int, reason: st
                               {"field": "reason"})
     if not learner_ids:
         raise ValidationError("Choose at least one learner.", {"field": "learners"})
+    early = _check_live_date(learner_ids, actor, occurred_on, today or utcnow().date(), early_reason)
+    if early:
+        reason = f"{reason} (dated before the account: {early})"[:500]
     key = ledger_key(settings.secret_key)
     label = getattr(actor, "email", None) or str(actor)
     entries = []
@@ -313,7 +343,7 @@ def record_live(learner_ids: list[int], course: Course, minutes: int, reason: st
                             source="live", reason=reason, recorded_by_id=getattr(actor, "id", None),
                             recorded_by=label, occurred_on=occurred_on)
             audit.record(actor, "hours.live", f"user:{learner_id}", minutes=minutes, course=course.slug,
-                         reason=reason)
+                         reason=reason, occurred_on=occurred_on.isoformat())
             db.session.flush()
             return entry
         entries.append(_with_retries(work))

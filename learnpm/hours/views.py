@@ -20,6 +20,7 @@ from learnpm.hours.forms import CorrectionForm, LiveSessionForm
 from learnpm.hours.models import HoursEntry
 from learnpm.lessons.models import Course
 from learnpm.reports import charts
+from learnpm.timeutil import now
 
 bp = Blueprint("hours", __name__)
 
@@ -70,7 +71,8 @@ def record_live():
         else:
             try:
                 services.record_live(ids, course, form.minutes.data, form.reason.data, current_user,
-                                     services.settings_from(current_app.config), form.occurred_on.data)
+                                     services.settings_from(current_app.config), form.occurred_on.data,
+                                     today=now().date(), early_reason=form.early_reason.data)
             except DomainError as exc:
                 form.form_errors.append(exc.message)
             else:

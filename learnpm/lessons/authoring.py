@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from learnpm.auth.decorators import instructor_required
 from learnpm.errors import DomainError
@@ -15,6 +15,14 @@ from learnpm.lessons.forms import LessonForm
 from learnpm.lessons.models import Course
 
 bp = Blueprint("authoring", __name__, url_prefix="/instructor")
+
+
+def check_question_count(lesson_id: int) -> int:
+    """The lesson's knowledge-check questions (a query of the quizzes feature, which this page gathers)."""
+    from learnpm.quizzes.models import Question  # noqa: PLC0415 - a view may gather from a higher feature
+
+    return db.session.scalar(select(func.count()).select_from(Question).where(
+        Question.lesson_id == lesson_id, Question.check.is_(True), Question.retired.is_(False))) or 0
 
 
 @bp.get("/lessons")
@@ -39,7 +47,8 @@ def edit(course_slug: str, lesson_slug: str):
             revision = services.save_lesson(
                 lesson, current_user, title=form.title.data.strip(), duration=form.duration.data,
                 domain=form.domain.data, objectives=form.objective_list(),
-                activity_minutes=form.activity_minutes.data or 0, body=form.body.data)
+                activity_minutes=form.activity_minutes.data or 0, body=form.body.data,
+                check_questions=check_question_count(lesson.id))
         except DomainError as exc:
             form.form_errors.append(exc.message)
         else:

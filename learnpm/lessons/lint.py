@@ -6,14 +6,19 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from learnpm.lessons.editrules import (  # noqa: F401 - the rules a browser save applies too
+    ACTIVITY_HEADING,
+    CHECK_QUESTION_MINUTES,
+    FAIL_FACTOR,
+    FAIL_SLACK,
+    READING_WORDS_PER_MINUTE,
+    WARN_FACTOR,
+    estimate_minutes,
+)
 from learnpm.lessons.loader import ContentTree, CourseSource, LessonSource, load_tree, render_lessons
 from learnpm.quizzes import cueing
 from learnpm.quizzes.bankfile import Problem
 
-READING_WORDS_PER_MINUTE = 130
-CHECK_QUESTION_MINUTES = 1.5
-WARN_FACTOR, FAIL_FACTOR, FAIL_SLACK = 1.2, 1.5, 5
-ACTIVITY_HEADING = re.compile(r"^#{1,6} .*\((\d+) minutes?\)", re.M)
 LESSON_KEYS = {"title", "duration", "domain", "objectives", "activity_minutes", "slug", "draft"}
 
 
@@ -220,11 +225,6 @@ def check_question_counts(tree: ContentTree) -> Counter:
     return counts
 
 
-def estimate_minutes(words: int, activity_minutes: int, check_questions: int) -> float:
-    """Return the minutes a lesson can honestly claim: reading, activities, knowledge check."""
-    return words / READING_WORDS_PER_MINUTE + activity_minutes + CHECK_QUESTION_MINUTES * check_questions
-
-
 def _check_durations(tree: ContentTree) -> None:
     checks = check_question_counts(tree)
     for lesson in tree.lessons:
@@ -240,3 +240,4 @@ def _check_durations(tree: ContentTree) -> None:
             tree.problem(lesson.path, lesson.field_line("duration"), f"{detail}: the text cannot support it")
         elif duration > WARN_FACTOR * estimate:
             tree.problem(lesson.path, lesson.field_line("duration"), detail, "warning")
+

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from learnpm import audit
 from learnpm.errors import NotFound, ValidationError
 from learnpm.extensions import db
+from learnpm.lessons.editrules import edit_problems
 from learnpm.lessons.importer import add_revision
 from learnpm.lessons.models import PUBLISHED_LESSON, Course, Lesson, LessonRevision, Module
 from learnpm.lessons.rendering import render_markdown
@@ -118,8 +119,12 @@ def preview(markdown_source: str) -> str:
 
 
 def save_lesson(lesson: Lesson, author, *, title: str, duration: int, domain: str, objectives: list[str],
-                activity_minutes: int, body: str) -> LessonRevision | None:
-    """Save an edit as a new revision; return None when nothing changed."""
+                activity_minutes: int, body: str, check_questions: int = 0) -> LessonRevision | None:
+    """Save an edit as a new revision; return None when nothing changed.
+
+    What `content check` would fail is refused (`check_questions` is the lesson's knowledge-check count,
+    which the quizzes feature knows).
+    """
     program = lesson.course.program.rules
     if domain not in program.domain_keys():
         raise ValidationError(f"Unknown domain {domain!r}.", {"field": "domain"})
@@ -132,6 +137,12 @@ def save_lesson(lesson: Lesson, author, *, title: str, duration: int, domain: st
     if all(getattr(lesson, key) == value for key, value in values.items()):
         return None
     rendered = render_markdown(body, _stored_link_resolver(lesson))
+    problems = edit_problems(title=title, duration=duration, activity_minutes=activity_minutes, body=body,
+                             words=rendered.words, check_questions=check_questions,
+                             broken_links=rendered.broken_links)
+    if problems:
+        raise ValidationError("Not saved: content check would fail it: " + "; ".join(problems) + ".",
+                              {"field": "body", "problems": problems})
     for key, value in values.items():
         setattr(lesson, key, value)
     lesson.html, lesson.toc, lesson.search_text, lesson.words = (rendered.html, rendered.toc, rendered.text,

@@ -3,6 +3,7 @@
 
 import csv
 import io
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select, text
@@ -151,9 +152,16 @@ def test_exports_are_the_learners_own_ledger(app, client, reader, clock, make_us
     assert [e["seconds"] for e in data["entries"]] == [120]
 
 
+def _registered_on(day, *users):
+    for user in users:
+        user.created_at = datetime.combine(day, datetime.min.time())
+    db.session.commit()
+
+
 def test_instructor_records_a_live_session_for_several_learners(client, imported, instructor, learner, make_user,
                                                                 login):
     second = make_user(email="second@example.com")
+    _registered_on(date(2026, 11, 1), learner, second)
     login(instructor)
     token = csrf_from(client, "/instructor/hours")
     response = client.post("/instructor/hours", data={
@@ -174,6 +182,7 @@ def test_instructor_records_a_live_session_for_several_learners(client, imported
     ({"occurred_on": "yesterday"}, "Not a valid date value."),
 ])
 def test_live_session_form_refuses_bad_input(client, imported, instructor, learner, login, changes, message):
+    _registered_on(date(2026, 11, 1), learner)
     login(instructor)
     data = {"learners": learner.email, "course": "demo", "minutes": "60", "occurred_on": "2026-11-20",
             "reason": "Workshop", "csrf_token": csrf_from(client, "/instructor/hours")}

@@ -1,5 +1,7 @@
 """Authoring in the browser: edit, preview, revisions with diffs, restore, publish."""
 
+import html
+
 import pytest
 from sqlalchemy import select
 
@@ -12,7 +14,8 @@ EDIT = "/instructor/courses/demo/lessons/second/edit"
 
 def form_data(client, **changes):
     data = {"title": "Second lesson", "duration": "10", "domain": "agile", "activity_minutes": "5",
-            "objectives": "Understand it", "body": "## New heading\n\nFresh text.\n",
+            "objectives": "Understand it",
+            "body": "## New heading\n\nFresh text.\n\n## Exercise (5 minutes)\n\nDo it.\n",
             "csrf_token": csrf_from(client, EDIT)}
     data.update(changes)
     return data
@@ -131,3 +134,19 @@ def test_export_writes_browser_edits_back(client, runner, imported, instructor, 
     runner.invoke(args=["content", "export", str(tmp_path / "out")])
     text = (tmp_path / "out/courses/demo/01-basics/02-second.md").read_text()
     assert "## New heading" in text and "title: Second lesson" in text
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"activity_minutes": "7"}, "activity_minutes is 7 but the text's '(N minutes)' headings add up to 5"),
+    ({"duration": "90"}, "duration 90 is above the estimate"),
+    ({"body": "## Exercise (5 minutes)\n\nSee [nowhere](../09-none/01-missing.md).\n"}, "broken link to"),
+])
+def test_a_browser_save_that_content_check_would_fail_is_refused(client, instructor, login, imported, changes,
+                                                                  message):
+    login(instructor)
+    before = lesson().body_md
+    response = client.post(EDIT, data=form_data(client, **changes))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "content check would fail it" in page
+    assert message in html.unescape(page)
+    assert lesson().body_md == before
