@@ -38,9 +38,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check learnpm tests bench load wsgi.py
 	$(BIN)/bandit -q -c pyproject.toml -r learnpm
 
-# What the tests need from Debian: Chromium for browser tests, DejaVu fonts for certificates,
+# What the tests need from Debian: Chromium for browser tests, DejaVu and Noto fonts for certificates (Noto
+# prints names in Arabic, Hebrew, Devanagari, CJK and the other scripts DejaVu lacks),
 # poppler and zbar to render a certificate and read its QR code back. Installed when missing.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core poppler-utils zbar-tools
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk poppler-utils zbar-tools
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -20,6 +20,7 @@ from learnpm.extensions import db, limiter
 pytest_plugins = ["tests.content_fixtures", "tests.quiz_fixtures", "tests.mail_fixtures"]
 
 DEFAULT_PASSWORD = "a perfectly fine test passphrase"
+ACCOUNTS_SINCE = datetime(2026, 1, 1)
 IS_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 
 
@@ -147,8 +148,10 @@ def make_user(app):
         email = email or f"user{next(counter)}@example.com"
         if password not in _hash_cache:
             _hash_cache[password] = hash_password(password)
+        # Accounts date from the start of the year: tests on the fake clock (November 2026) record live
+        # sessions that may not predate the learner's account.
         user = User(email=email, email_normalized=normalize_email(email), name=name,
-                    password_hash=_hash_cache[password], role=role, active=active)
+                    password_hash=_hash_cache[password], role=role, active=active, created_at=ACCOUNTS_SINCE)
         db.session.add(user)
         db.session.commit()
         return user

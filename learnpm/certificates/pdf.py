@@ -22,6 +22,14 @@ from learnpm.hours import display
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONTS = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
 FAMILY = "dejavu"
+# A learner's name may be in any script: Debian's Noto fonts (fonts-noto-core, fonts-noto-cjk; the Makefile's
+# system-deps) print what DejaVu cannot, shaped and in its direction by HarfBuzz (uharfbuzz).
+NOTO_DIR = Path("/usr/share/fonts/truetype/noto")
+NOTO_CJK_DIR = Path("/usr/share/fonts/opentype/noto")
+PREFERRED_FALLBACKS = ("NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari", "NotoSans")
+CJK = ("NotoSansCJK", 2)  # the collection's Simplified Chinese face (0 JP, 1 KR, 2 SC, 3 TC, 4 HK)
+NAME_FAMILY = "dejavu-shaped"  # the full DejaVu, from its file (HarfBuzz reads fonts from files)
+JOINERS = {0x200C, 0x200D}  # zero-width (non-)joiners: shaping instructions, not glyphs
 # Latin (with extensions and combining marks), Greek, Cyrillic, punctuation, currency and letterlike symbols.
 UNICODE_RANGES = ((0x20, 0x7E), (0xA0, 0x24F), (0x2B0, 0x36F), (0x370, 0x3FF), (0x400, 0x52F), (0x1E00, 0x1FFF),
                   (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2C60, 0x2C7F), (0xA640, 0xA69F),
@@ -114,15 +122,15 @@ def _add_fonts(pdf: FPDF) -> None:
 
 
 def _fit(pdf: FPDF, text: str, style: str, sizes: tuple[float, float], width: float,
-         max_lines: int = 1) -> tuple[float, list[str]]:
+         max_lines: int = 1, family: str = FAMILY) -> tuple[float, list[str]]:
     """Shrink text from the largest to the smallest size to fit width, then wrap, then cut with an ellipsis."""
     biggest, smallest = sizes
-    pdf.set_font(FAMILY, style, biggest)
+    pdf.set_font(family, style, biggest)
     natural = pdf.get_string_width(text)
     if natural <= width:
         return biggest, [text]
     size = max(smallest, biggest * width / natural * 0.995)
-    pdf.set_font(FAMILY, style, size)
+    pdf.set_font(family, style, size)
     if pdf.get_string_width(text) <= width:
         return size, [text]
     lines = pdf.multi_cell(width, 5, text, dry_run=True, output="LINES")
@@ -135,9 +143,9 @@ def _fit(pdf: FPDF, text: str, style: str, sizes: tuple[float, float], width: fl
 
 
 def _text(pdf: FPDF, x: float, y: float, w: float, text: str, style: str, sizes: tuple[float, float], color: Color,
-          align: str = "L", max_lines: int = 1, leading: float = 1.25) -> float:
+          align: str = "L", max_lines: int = 1, leading: float = 1.25, family: str = FAMILY) -> float:
     """Print fitted text in a box of width w from (x, y); return the y below it."""
-    size, lines = _fit(pdf, text, style, sizes, w, max_lines)
+    size, lines = _fit(pdf, text, style, sizes, w, max_lines, family)
     pdf.set_text_color(*color)
     line_h = size * leading * PT
     for line in lines:
@@ -148,9 +156,9 @@ def _text(pdf: FPDF, x: float, y: float, w: float, text: str, style: str, sizes:
 
 
 def _centered(pdf: FPDF, y: float, text: str, style: str, sizes: tuple[float, float], color: Color,
-              max_lines: int = 1, width: float = TEXT_W) -> float:
+              max_lines: int = 1, width: float = TEXT_W, family: str = FAMILY) -> float:
     """Print fitted text centered on the page from y; return the y below it."""
-    return _text(pdf, (PAGE_W - width) / 2, y, width, text, style, sizes, color, "C", max_lines)
+    return _text(pdf, (PAGE_W - width) / 2, y, width, text, style, sizes, color, "C", max_lines, family=family)
 
 
 def _border(pdf: FPDF) -> None:
@@ -174,7 +182,7 @@ def _header(pdf: FPDF, snap: CertificateSnapshot) -> float:
     pdf.set_line_width(0.6)
     pdf.line(PAGE_W / 2 - 35, y + 2.5, PAGE_W / 2 + 35, y + 2.5)
     y = _centered(pdf, y + 6, "This certifies that", "", (11, 11), MUTED)
-    y = _centered(pdf, y + 1.5, snap.learner_name, "B", (26, 15), INK, max_lines=2)
+    y = _name(pdf, y + 1.5, snap.learner_name)
     hours = format_hours(snap.contact_hours)
     line = f"has completed {hours} contact hours of project management education in"
     y = _centered(pdf, y + 1.5, line, "", (11, 11), MUTED)
@@ -182,6 +190,77 @@ def _header(pdf: FPDF, snap: CertificateSnapshot) -> float:
     y = _centered(pdf, y + 0.5, f"in preparation for the {snap.program_title}", "", (10.5, 8), INK, max_lines=2)
     dates = f"Studied from {format_date(snap.started_on)} to {format_date(snap.completed_on)}"
     return _centered(pdf, y + 0.5, dates, "", (10.5, 10.5), INK)
+
+
+@functools.cache
+def _coverage(path: Path, number: int = 0) -> frozenset[int]:
+    """The code points a font file maps to glyphs (read once per process)."""
+    with ttLib.TTFont(path, fontNumber=number, lazy=True) as font:
+        return frozenset(font.getBestCmap() or ())
+
+
+@functools.cache
+def _main_coverage() -> frozenset[int]:
+    """What the reduced DejaVu fonts print without fallbacks."""
+    ranges = {code for low, high in UNICODE_RANGES for code in range(low, high + 1)}
+    return frozenset(ranges & _coverage(FONTS[""]) & _coverage(FONTS["B"]))
+
+
+@functools.cache
+def _fallback_files() -> tuple[tuple[str, Path, Path, int], ...]:
+    """Every fallback font with a regular and a bold face: the preferred ones first, then CJK, then the rest."""
+    found = []
+    for stem in PREFERRED_FALLBACKS:
+        found.append((stem, NOTO_DIR / f"{stem}-Regular.ttf", NOTO_DIR / f"{stem}-Bold.ttf", 0))
+    found.append((CJK[0], NOTO_CJK_DIR / f"{CJK[0]}-Regular.ttc", NOTO_CJK_DIR / f"{CJK[0]}-Bold.ttc", CJK[1]))
+    for regular in sorted(NOTO_DIR.glob("NotoSans*-Regular.ttf")):
+        stem = regular.name.removesuffix("-Regular.ttf")
+        if stem not in PREFERRED_FALLBACKS and "Mono" not in stem:
+            found.append((stem, regular, regular.with_name(f"{stem}-Bold.ttf"), 0))
+    return tuple(entry for entry in found if entry[1].exists() and entry[2].exists())
+
+
+def _fallbacks_for(text: str) -> tuple[list[tuple[str, Path, Path, int]], str | None]:
+    """The fallback fonts `text` needs beyond DejaVu, and the first character none of them prints."""
+    main = _main_coverage()
+    needed = sorted({ord(c) for c in text if ord(c) not in main and ord(c) not in JOINERS and not c.isspace()})
+    chosen: list[tuple[str, Path, Path, int]] = []
+    for code in needed:
+        if any(code in _coverage(entry[2], entry[3]) for entry in chosen):
+            continue
+        entry = next((e for e in _fallback_files() if code in _coverage(e[1], e[3]) and code in
+                      _coverage(e[2], e[3])), None)
+        if entry is None:
+            return chosen, chr(code)
+        chosen.append(entry)
+    return chosen, None
+
+
+def unprintable(text: str) -> str | None:
+    """Return the first character of `text` that no installed font can print on a certificate, if any."""
+    return _fallbacks_for(unicodedata.normalize("NFC", text))[1]
+
+
+def _name(pdf: FPDF, y: float, name: str) -> float:
+    """Print the learner's name centered from y, in any script: shaped, in its direction, with fallback fonts."""
+    fallbacks, _ = _fallbacks_for(name)
+    if not fallbacks:
+        return _centered(pdf, y, name, "B", (26, 15), INK, max_lines=2)
+    if f"{NAME_FAMILY}B" not in pdf.fonts:  # only what the reduced DejaVu prints: the rest from Noto
+        pdf.add_font(NAME_FAMILY, "B", FONTS["B"], unicode_range=list(UNICODE_RANGES))
+    families = []
+    for stem, _regular, bold, number in fallbacks:
+        family = stem.lower()
+        if f"{family}B" not in pdf.fonts:
+            pdf.add_font(family, "B", bold, collection_font_number=number)
+        families.append(family)
+    pdf.set_fallback_fonts(families, exact_match=True)
+    pdf.set_text_shaping(True)
+    try:
+        return _centered(pdf, y, name, "B", (26, 15), INK, max_lines=2, family=NAME_FAMILY)
+    finally:
+        pdf.set_text_shaping(False)
+        pdf.set_fallback_fonts([])
 
 
 def _modules(pdf: FPDF, snap: CertificateSnapshot, x: float, y: float, w: float, row_h: float) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,7 +21,7 @@ from learnpm.certificates.models import (
     Certificate,
     CertificateSettings,
 )
-from learnpm.certificates.pdf import UNICODE_RANGES, CertificateSnapshot, render_certificate
+from learnpm.certificates.pdf import UNICODE_RANGES, CertificateSnapshot, render_certificate, unprintable
 from learnpm.errors import Conflict, NotFound, ValidationError
 from learnpm.extensions import db
 from learnpm.hours import services as hours_services
@@ -263,6 +264,32 @@ def render_pdf(data: dict) -> bytes:
 # Issuance
 
 
+HIDDEN_CATEGORIES = ("Cc", "Cs", "Co", "Cn", "Zl", "Zp")
+JOINERS = ("\u200c", "\u200d")  # zero-width (non-)joiners: part of some scripts' spelling
+
+
+def name_problem(name: str) -> str | None:
+    """Why a name cannot go on a certificate (a hidden character, or one no installed font prints), or None."""
+    if not name.strip():
+        return "The learner's name is empty."
+    for char in name:
+        category = unicodedata.category(char)
+        if category in HIDDEN_CATEGORIES or (category == "Cf" and char not in JOINERS):
+            return (f"The learner's name holds an invisible or control character (U+{ord(char):04X}), which a "
+                    "certificate does not print. Correct the name on the account page, then ask again.")
+    bad = unprintable(name)
+    if bad is not None:
+        return (f"The certificate cannot print {bad!r} (U+{ord(bad):04X}) in the learner's name: no installed font "
+                "has it. Write the name without it on the account page, then ask again.")
+    return None
+
+
+def _check_name(name: str) -> None:
+    problem = name_problem(name)
+    if problem:
+        raise Conflict(problem, {"missing": [problem]})
+
+
 def issue(user_id: int, course: Course, actor, today: date, config: CertificateConfig,
           *, cleared: Certificate | None = None) -> tuple[Certificate, bool]:
     """Issue the learner's certificate for the course, or return the live one; say whether it is new.
@@ -280,6 +307,7 @@ def issue(user_id: int, course: Course, actor, today: date, config: CertificateC
     ledger_seq = db.session.scalar(select(func.coalesce(func.max(HoursEntry.seq), 0))
                                    .where(HoursEntry.user_id == user_id))
     seconds = course_seconds(user_id, course.id, ledger_seq)
+    _check_name(user.name)
     blocked = blocking_revocation(user_id, course.id)
     status = _eligibility(user_id, course, seconds, blocked=None if cleared is not None and blocked is not None
                           and blocked.id == cleared.id else blocked)

@@ -45,7 +45,8 @@ def study(app, imported, clock):
         hours.seal_stale(clock.now, settings)
         if live_minutes:
             course = db.session.scalar(select(Course).where(Course.slug == "demo"))
-            hours.record_live([user.id], course, live_minutes, "Live workshop", "test", settings, clock.now.date())
+            hours.record_live([user.id], course, live_minutes, "Live workshop", "test", settings, clock.now.date(),
+                              today=clock.now.date())
         db.session.expire_all()
 
     return do

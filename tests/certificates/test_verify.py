@@ -81,8 +81,10 @@ def test_unknown_codes_count_toward_the_limit(client, imported):
 
 def test_a_reissued_certificate_after_revocation_has_a_new_code(app, runner, learner, issued):
     runner.invoke(args=["certificates", "revoke", issued.code, "--reason", "Name misspelt"])
-    again = runner.invoke(args=["certificates", "issue", "--email", learner.email, "--course", "demo"])
-    assert again.exit_code == 0 and "Issued certificate" in again.output
+    refused = runner.invoke(args=["certificates", "issue", "--email", learner.email, "--course", "demo"])
+    assert refused.exit_code == 1  # revocation sticks until an admin re-issues it
+    again = runner.invoke(args=["certificates", "reissue", issued.code, "--reason", "Name corrected"])
+    assert again.exit_code == 0 and "Re-issued" in again.output
     codes = db.session.scalars(select(Certificate.code).order_by(Certificate.id)).all()
     assert len(codes) == 2 and codes[0] != codes[1]
     client = app.test_client()
