@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from learnpm.errors import register_error_handlers
     from learnpm.inputguard import register_input_guard
+    from learnpm.production import register_production_guards
     from learnpm.security import register_security_headers
     from learnpm.templating import register_filters
 
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_retry(app)
     register_security_headers(app)
     register_input_guard(app)
+    register_production_guards(app)
     return app
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,6 +64,22 @@ def registration_mode(raw: str) -> str:
     raise ConfigError(f"LEARNPM_REGISTRATION must be open, invite or domain:example.org[,...], got {raw!r}")
 
 
+KEY_BITS = 96  # what a production SECRET_KEY must carry, estimated from its characters (token_hex(16) has ~115)
+
+
+def key_problem(key: str) -> str | None:
+    """Why `key` is too weak for production (too short, or too few distinct or too repetitive characters)."""
+    if len(key) < 32:
+        return f"it has {len(key)} characters"
+    counts = Counter(key)
+    bits = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values()) * len(key)
+    repeated = any(key.count(key[i:i + 8]) > 1 for i in range(len(key) - 7))
+    if len(counts) < 10 or bits < KEY_BITS or repeated:
+        return f"it is too predictable ({len(counts)} distinct characters, about {int(bits)} bits" + (
+            ", a repeated run" if repeated else "") + ")"
+    return None
+
+
 def from_environment(instance_path: str, have_key: bool = False) -> dict:
     """Build the app's settings from LEARNPM_* and the other documented variables.
 
@@ -70,10 +88,11 @@ def from_environment(instance_path: str, have_key: bool = False) -> dict:
     instance = Path(instance_path)
     production = os.environ.get("LEARNPM_ENV", "development") == "production"
     secret_key = os.environ.get("SECRET_KEY", "")
-    if production and len(secret_key) < 32 and not have_key:
+    weak = key_problem(secret_key) if production and not have_key else None
+    if weak:
         raise ConfigError(
-            "LEARNPM_ENV=production needs SECRET_KEY set to a random value of 32 characters or "
-            "more, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+            f"LEARNPM_ENV=production needs SECRET_KEY set to a random value of 32 characters or more ({weak}), "
+            "e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
         )
     if not secret_key and not have_key:
         secret_key = _dev_secret_key(instance)
@@ -109,7 +128,8 @@ def from_environment(instance_path: str, have_key: bool = False) -> dict:
 # Rate limits that an operator (or the benchmark) may tune from the environment.
 LIMIT_SETTINGS = ("LEARNPM_LOGIN_ACCOUNT_LIMIT", "LEARNPM_LOGIN_ADDRESS_LIMIT", "LEARNPM_REGISTER_LIMIT",
                   "LEARNPM_RESET_ACCOUNT_LIMIT", "LEARNPM_RESET_ADDRESS_LIMIT",
-                  "LEARNPM_HEARTBEAT_LIMIT", "LEARNPM_ANSWER_LIMIT", "LEARNPM_VERIFY_LIMIT")
+                  "LEARNPM_HEARTBEAT_LIMIT", "LEARNPM_ANSWER_LIMIT", "LEARNPM_VERIFY_LIMIT", "LEARNPM_SEARCH_LIMIT",
+                  "LEARNPM_ATTEMPT_LIMIT")
 
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -134,5 +154,8 @@ DEFAULTS = {
     "LEARNPM_VERIFY_LIMIT": "30 per minute",  # per address, on the public certificate verification page
     # Per learner: fast clicking passes, a flood of saves gets 429.
     "LEARNPM_ANSWER_LIMIT": "20 per second",  # per learner; two tabs beating together stay well inside
+    "LEARNPM_SEARCH_LIMIT": "30 per minute",   # per learner: each search reads the full-text index
+    "LEARNPM_ATTEMPT_LIMIT": "20 per minute",  # per learner: starting an attempt draws and writes its questions
     "LEARNPM_PROVIDER_NAME": "learnpm",
+    "LEARNPM_RENDER_SECONDS": 5.0,  # Markdown from the browser (preview, save) renders within this or is refused
 }

@@ -1,6 +1,6 @@
 """Security headers on every response."""
 
-from flask import Flask
+from flask import Flask, request, session
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -21,6 +21,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        # Personal pages and API answers stay out of every cache (a shared computer's back button included).
+        if "Cache-Control" not in response.headers and (request.path.startswith("/api/") or "_user_id" in session):
+            response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

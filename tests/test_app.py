@@ -18,7 +18,11 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, tmp_
     monkeypatch.setenv("SECRET_KEY", "too-short")
     with pytest.raises(ConfigError):
         create_app({"LEARNPM_INSTANCE_PATH": str(tmp_path)})
-    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    for weak in ("k" * 64, "a" * 32, "abababababababababababababababab", "0123456789" * 4):
+        monkeypatch.setenv("SECRET_KEY", weak)
+        with pytest.raises(ConfigError, match="too predictable"):
+            create_app({"LEARNPM_INSTANCE_PATH": str(tmp_path)})
+    monkeypatch.setenv("SECRET_KEY", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
     app = create_app({"LEARNPM_INSTANCE_PATH": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

@@ -79,7 +79,7 @@ def preview():
     source = body.get("markdown")
     if not isinstance(source, str):
         raise ValidationError("'markdown' must be a string.", {"markdown": "required string"})
-    return jsonify({"html": lesson_services.preview(source)})
+    return jsonify({"html": lesson_services.preview(source, current_app.config["LEARNPM_RENDER_SECONDS"])})
 
 
 def _bool(body: dict, name: str) -> bool:
@@ -138,6 +138,7 @@ def _attempt_response(attempt, status: int = 200):
 
 
 @bp.post("/attempts")
+@limiter.limit(lambda: current_app.config["LEARNPM_ATTEMPT_LIMIT"], key_func=lambda: f"start:{current_user.get_id()}")
 @learner_required
 def create_attempt():
     body = json_body()

@@ -82,7 +82,7 @@ def pdf(code: str):
     certificate = services.for_viewer(code, current_user.id, _is_staff())
     response = Response(certificate.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="certificate-{certificate.code}.pdf"'
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = "no-store"
     response.set_etag(certificate.pdf_sha256)
     return response.make_conditional(request)
 
@@ -94,7 +94,7 @@ def audit_pack(code: str):
     body = services.audit_pack(certificate, _config().public_url)
     return Response(body, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="audit-pack-{certificate.code}.zip"',
-        "Cache-Control": "private, no-cache"})
+        "Cache-Control": "no-store"})
 
 
 # Anyone

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from learnpm.auth.decorators import admin_required, instructor_required, learner_required
 from learnpm.auth.models import User, normalize_email
 from learnpm.classes import services as classes
+from learnpm.csvsafe import safe_cell
 from learnpm.errors import DomainError
 from learnpm.extensions import db
 from learnpm.hours import queries, services
@@ -50,7 +51,7 @@ def export(fmt: str):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(entries)
+    writer.writerows({name: safe_cell(value) for name, value in entry.items()} for entry in entries)
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=learnpm-hours.csv"})
 

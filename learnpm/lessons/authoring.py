@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -48,7 +48,8 @@ def edit(course_slug: str, lesson_slug: str):
                 lesson, current_user, title=form.title.data.strip(), duration=form.duration.data,
                 domain=form.domain.data, objectives=form.objective_list(),
                 activity_minutes=form.activity_minutes.data or 0, body=form.body.data,
-                check_questions=check_question_count(lesson.id))
+                check_questions=check_question_count(lesson.id),
+                render_seconds=current_app.config["LEARNPM_RENDER_SECONDS"])
         except DomainError as exc:
             form.form_errors.append(exc.message)
         else:

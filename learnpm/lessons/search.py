@@ -12,6 +12,7 @@ from learnpm.extensions import db
 
 START, STOP = "\x02", "\x03"  # highlight sentinels, replaced after escaping the snippet
 MAX_TERMS = 8
+MIN_TERM = 2  # a one-letter prefix matches every lesson: the cost of a search grows with what it matches
 PG_VECTOR = "to_tsvector('english', lessons.title || ' ' || lessons.search_text)"
 VISIBLE = "lessons.draft = false AND lessons.retired = false AND courses.published = true"
 
@@ -41,8 +42,9 @@ def _highlight(raw: str) -> Markup:
     return Markup(str(escape(raw)).replace(START, "<mark>").replace(STOP, "</mark>"))  # nosec B704
 
 
-def _terms(query: str) -> list[str]:
-    return re.findall(r"\w+", query.lower())[:MAX_TERMS]
+def search_terms(query: str) -> list[str]:
+    """The words a search uses: those of 2 characters or more, the first 8."""
+    return [term for term in re.findall(r"\w+", query.lower()) if len(term) >= MIN_TERM][:MAX_TERMS]
 
 
 def index_lesson(lesson_id: int, title: str, body: str) -> None:
@@ -56,7 +58,7 @@ def index_lesson(lesson_id: int, title: str, body: str) -> None:
 
 def search_lessons(query: str, limit: int = 20) -> list[Hit]:
     """Return published lessons matching every word of `query`, best first, with snippets."""
-    terms = _terms(query)
+    terms = search_terms(query)
     if not terms:
         return []
     if db.engine.dialect.name == "sqlite":

@@ -14,8 +14,8 @@ from learnpm.extensions import db
 from learnpm.lessons.editrules import edit_problems
 from learnpm.lessons.importer import add_revision
 from learnpm.lessons.models import PUBLISHED_LESSON, Course, Lesson, LessonRevision, Module
-from learnpm.lessons.rendering import render_markdown
 from learnpm.lessons.search import Hit, index_lesson, search_lessons
+from learnpm.lessons.timelimit import RenderTimeout, render_within
 from learnpm.timeutil import utcnow
 
 
@@ -111,15 +111,27 @@ def get_lesson_for_edit(course_slug: str, lesson_slug: str) -> Lesson:
     return lesson
 
 
-def preview(markdown_source: str) -> str:
-    """Render Markdown as a lesson page would show it (sanitized)."""
+RENDER_SECONDS = 5.0  # a browser's Markdown is rendered within this, else refused (gunicorn's timeout is 30 s)
+
+
+def _render_limited(source: str, seconds: float, resolver=None):
+    try:
+        return render_within(source, seconds, resolver)
+    except RenderTimeout as exc:
+        raise ValidationError(f"The text took more than {seconds:g} s to render, so it was not used; look for long "
+                              "runs of brackets, stars or markup and split them.") from exc
+
+
+def preview(markdown_source: str, seconds: float = RENDER_SECONDS) -> str:
+    """Render Markdown as a lesson page would show it (sanitized), within the size and time limits."""
     if len(markdown_source) > BODY_MAX:
         raise ValidationError(f"The text is longer than {BODY_MAX:,} characters.")
-    return render_markdown(markdown_source).html
+    return _render_limited(markdown_source, seconds).html
 
 
 def save_lesson(lesson: Lesson, author, *, title: str, duration: int, domain: str, objectives: list[str],
-                activity_minutes: int, body: str, check_questions: int = 0) -> LessonRevision | None:
+                activity_minutes: int, body: str, check_questions: int = 0,
+                render_seconds: float = RENDER_SECONDS) -> LessonRevision | None:
     """Save an edit as a new revision; return None when nothing changed.
 
     What `content check` would fail is refused (`check_questions` is the lesson's knowledge-check count,
@@ -136,7 +148,7 @@ def save_lesson(lesson: Lesson, author, *, title: str, duration: int, domain: st
               "activity_minutes": activity_minutes, "body_md": body}
     if all(getattr(lesson, key) == value for key, value in values.items()):
         return None
-    rendered = render_markdown(body, _stored_link_resolver(lesson))
+    rendered = _render_limited(body, render_seconds, _stored_link_resolver(lesson))
     problems = edit_problems(title=title, duration=duration, activity_minutes=activity_minutes, body=body,
                              words=rendered.words, check_questions=check_questions,
                              broken_links=rendered.broken_links)

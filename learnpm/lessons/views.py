@@ -6,11 +6,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from learnpm.extensions import db
+from learnpm.extensions import db, limiter
 from learnpm.glossary import services as glossary_services
 from learnpm.hours.queries import completed_lessons, engaged_in_lesson
 from learnpm.lessons import services
 from learnpm.lessons.models import MediaFile
+from learnpm.lessons.search import MAX_TERMS, MIN_TERM, search_terms
 from learnpm.quizzes.services import check_status
 
 bp = Blueprint("lessons", __name__)
@@ -46,10 +47,14 @@ def lesson(course_slug: str, lesson_slug: str):
 
 @bp.get("/search")
 @login_required
+@limiter.limit(lambda: current_app.config["LEARNPM_SEARCH_LIMIT"], key_func=lambda: f"search:{current_user.get_id()}",
+               exempt_when=lambda: not request.args.get("q", "").strip())
 def search():
     query = request.args.get("q", "").strip()[:200]
-    results = services.search(query) if query else []
-    return render_template("lessons/search.html", query=query, results=results)
+    terms = search_terms(query)
+    results = services.search(query) if terms else []
+    return render_template("lessons/search.html", query=query, results=results, terms=terms,
+                           min_term=MIN_TERM, max_terms=MAX_TERMS)
 
 
 @bp.get("/media/<path:name>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from learnpm.auth.decorators import instructor_required, learner_required
 from learnpm.auth.models import User, normalize_email
 from learnpm.errors import DomainError
-from learnpm.extensions import db
+from learnpm.extensions import db, limiter
 from learnpm.lessons.models import Course, Program
 from learnpm.quizzes import clock, presenters, services
 from learnpm.quizzes.models import Accommodation
@@ -43,6 +43,7 @@ def index():
 
 
 @bp.post("/quizzes/start")
+@limiter.limit(lambda: current_app.config["LEARNPM_ATTEMPT_LIMIT"], key_func=lambda: f"start:{current_user.get_id()}")
 @learner_required
 def start():
     if not FlaskForm().validate_on_submit():

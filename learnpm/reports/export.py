@@ -5,22 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
+from learnpm.csvsafe import FORMULA_STARTS, safe_cell  # noqa: F401 - FORMULA_STARTS kept for importers
 from learnpm.reports.cohort import CohortPage
 from learnpm.reports.dashboard import Dashboard
 from learnpm.templating import hours
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COHORT_HEADER = ["name", "email", "hours", "target_hours", "lessons_completed", "lessons_total", "last_active_utc",
                  "best_mock_percent", "readiness_percent", "readiness_low", "readiness_high", "readiness_questions"]
 DETAIL_HEADER = ["section", "item", "value", "detail"]
 
-
-def safe_cell(value: object) -> object:
-    """Neutralize spreadsheet formulas: text starting with = + - @ (or a tab or CR) gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _percent(value: float | None) -> str:
