@@ -41,7 +41,7 @@ KNOWN = {"lesson": ["mini-course/intro"], "course": ["mini-course"], "domain": [
 
 @pytest.fixture
 def app_config():
-    return {"LEARNPM_HEARTBEAT_LIMIT": NO_LIMIT, "LEARNPM_ANSWER_LIMIT": NO_LIMIT}
+    return {"LEARNPM_HEARTBEAT_LIMIT": NO_LIMIT, "LEARNPM_ANSWER_LIMIT": NO_LIMIT, "LEARNPM_ATTEMPT_LIMIT": NO_LIMIT}
 
 
 @dataclass

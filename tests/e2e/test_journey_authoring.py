@@ -22,7 +22,8 @@ def test_instructor_edits_previews_saves_and_learner_sees_it(browser, live_serve
     page.get_by_role("link", name="Second lesson").click()
 
     body = page.get_by_label("Lesson text (Markdown)")
-    body.fill("## Risk appetite\n\nHow much uncertainty a sponsor accepts.\n\n<script>alert(1)</script>")
+    body.fill("## Risk appetite\n\nHow much uncertainty a sponsor accepts.\n\n<script>alert(1)</script>\n\n"
+              "## Exercise (5 minutes)\n\nName your sponsor's appetite.\n")
     preview = page.locator("#preview")
     expect(preview.get_by_role("heading", name="Risk appetite")).to_be_visible()
     expect(preview).not_to_contain_text("alert(1)")
