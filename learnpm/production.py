@@ -50,6 +50,10 @@ def register_production_guards(app: Flask) -> None:
     check_shared_limits(app.config, gunicorn_workers())
     if not app.config.get("LEARNPM_PRODUCTION"):
         return
+    # Mail off is no reason to refuse to start; say so once (the mail feature says it itself when present).
+    if "learnpm.mail" not in app.extensions and not (app.config.get("LEARNPM_SMTP_URL")
+                                                      or os.environ.get("LEARNPM_SMTP_URL")):
+        app.logger.warning("LEARNPM_SMTP_URL is not set: mail is off (messages only go to the log)")
 
     from learnpm.auth.models import normalize_email
     from learnpm.errors import error_response

@@ -86,5 +86,16 @@ def test_the_ledger_csv_neutralizes_spreadsheet_formulas(client, imported, learn
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
 
 
+def test_production_without_smtp_starts_and_warns(monkeypatch, tmp_path, caplog):
+    monkeypatch.setenv("LEARNPM_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    monkeypatch.delenv("LEARNPM_SMTP_URL", raising=False)
+    monkeypatch.setattr("sys.argv", ["gunicorn", "-w", "1", "wsgi:app"])
+    with caplog.at_level("WARNING"):
+        app = create_app({"LEARNPM_INSTANCE_PATH": str(tmp_path)})
+    assert app.config["LEARNPM_PRODUCTION"]
+    assert any("LEARNPM_SMTP_URL is not set" in record.getMessage() for record in caplog.records)
+
+
 def test_demo_password_constant_is_not_the_default(app):
     assert DEFAULT_PASSWORD != "learnpm-demo-learner-pass"
