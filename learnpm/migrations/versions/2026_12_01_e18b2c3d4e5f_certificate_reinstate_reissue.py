@@ -1,7 +1,7 @@
 """certificates: reinstatement and re-issue of a revoked certificate, with who and why
 
 Revision ID: e18b2c3d4e5f
-Revises: e18a1b2c3d4f
+Revises: d4e5f6a7b8c9
 Create Date: 2026-12-01 20:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e18b2c3d4e5f'
-down_revision = 'e18a1b2c3d4f'
+down_revision = 'd4e5f6a7b8c9'
 branch_labels = None
 depends_on = None
 
