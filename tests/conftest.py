@@ -39,6 +39,7 @@ def make_config(database_url: str, instance: str, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "LEARNPM_INSTANCE_PATH": instance,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "LEARNPM_ATTEMPT_LIMIT": "10000 per minute",  # tests start many attempts; tests of the limit set their own
         "SERVER_NAME": None,
     }
     config.update(overrides)

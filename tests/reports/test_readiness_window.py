@@ -26,21 +26,22 @@ def _window(course, user_ids, now, window):
 
 def test_the_window_keeps_each_learners_most_recent_answers(course, make_user, take, clock):
     ann, bob = make_user(name="Ann"), make_user(name="Bob")
-    take(ann, right=False, count=8)        # older: all wrong
+    # Different questions in each attempt: readiness counts each question's first exposure only.
+    take(ann, mode="practice", domain="alpha", right=False, count=4)   # older: all wrong
     clock.advance(3600)
-    take(ann, right=True, count=8)         # newer: all right
-    take(bob, right=True, count=4)
+    take(ann, mode="practice", domain="beta", right=True, count=4)     # newer: all right
+    take(bob, mode="practice", domain="beta", right=True, count=4)
     now = clock()
-    assert _window(course, [ann.id, bob.id], now, 8) == {ann.id: (8, 8), bob.id: (4, 4)}
-    assert _window(course, [ann.id], now, 12) == {ann.id: (8, 12)}   # then the 4 latest of the older attempt
-    assert _window(course, [ann.id], now, 100) == {ann.id: (8, 16)}
+    assert _window(course, [ann.id, bob.id], now, 4) == {ann.id: (4, 4), bob.id: (4, 4)}
+    assert _window(course, [ann.id], now, 6) == {ann.id: (4, 6)}   # then the 2 latest of the older attempt
+    assert _window(course, [ann.id], now, 100) == {ann.id: (4, 8)}
     assert _window(course, [ann.id], now, 1) == {ann.id: (1, 1)}
 
 
 def test_answers_after_now_are_outside_the_window(course, make_user, take, clock):
     ann = make_user(name="Ann")
-    take(ann, right=False, count=8)
+    take(ann, mode="practice", domain="alpha", right=False, count=4)
     before = clock()
     clock.advance(3600)
-    take(ann, right=True, count=8)
-    assert _window(course, [ann.id], before, 200) == {ann.id: (0, 8)}
+    take(ann, mode="practice", domain="beta", right=True, count=4)
+    assert _window(course, [ann.id], before, 200) == {ann.id: (0, 4)}
