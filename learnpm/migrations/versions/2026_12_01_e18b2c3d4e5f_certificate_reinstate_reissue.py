@@ -1,7 +1,7 @@
 """certificates: reinstatement and re-issue of a revoked certificate, with who and why
 
 Revision ID: e18b2c3d4e5f
-Revises: f15a0c1d2e3b
+Revises: fef003d00848
 Create Date: 2026-12-01 20:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e18b2c3d4e5f'
-down_revision = 'f15a0c1d2e3b'
+down_revision = 'fef003d00848'
 branch_labels = None
 depends_on = None
 
