@@ -82,6 +82,11 @@ class ParsedQuestion:
     case: ParsedCase | None = None  # resolved from `set`, with the question's place in the set
     set_index: int = 0  # 1-based
     set_size: int = 0
+    category: str | None = None  # imported: the Moodle category path ("$course$/top/Planning")
+    text_format: str = "markdown"  # imported: how its texts render: markdown, html (sanitized) or plain (escaped)
+    title: str = ""  # imported: the GIFT ::title:: or Moodle XML name ("" when untitled)
+    tags: list[str] = field(default_factory=list)  # imported: Moodle XML tags
+    dropped: list[str] = field(default_factory=list)  # imported: partial-credit weights that were not kept
 
 
 @dataclass

@@ -13,6 +13,7 @@ from learnpm.lessons.models import Course, Lesson, Program
 from learnpm.lessons.rendering import fragment_renderer
 from learnpm.quizzes.bankfile import Option, ParsedQuestion
 from learnpm.quizzes.models import Question, QuestionBank, QuestionVersion
+from learnpm.quizzes.textformat import MARKDOWN, renderer
 
 
 def _inline(html: str) -> str:
@@ -23,8 +24,9 @@ def _inline(html: str) -> str:
     return stripped
 
 
-def version_content(q: ParsedQuestion, render) -> dict:
-    """Return what a question version stores: its text as Markdown and as sanitized HTML."""
+def version_content(q: ParsedQuestion, markdown) -> dict:
+    """Return what a question version stores: its source text and its sanitized HTML."""
+    render = renderer(q.text_format, markdown)
 
     def option(o: Option) -> dict:
         return {"id": o.id, "text": o.text, "html": _inline(render(o.text)), "correct": o.correct,
@@ -36,6 +38,10 @@ def version_content(q: ParsedQuestion, render) -> dict:
             "choices": [{"id": c.id, "text": c.text, "html": _inline(render(c.text))} for c in q.choices],
             "answers": list(q.answers), "explanation": q.explanation, "explanation_html": render(q.explanation),
             "image": q.image}
+    if q.text_format != MARKDOWN:
+        content["format"] = q.text_format
+    if q.tags:
+        content["tags"] = list(q.tags)
     if q.case is not None:  # a scenario set's case travels with each of its questions' versions
         content["case"] = {"id": q.case.id, "title": q.case.title, "text": q.case.text, "html": render(q.case.text),
                            "image": q.case.image, "image_alt": q.case.alt, "index": q.set_index, "size": q.set_size}
@@ -47,6 +53,10 @@ def content_hash(q: ParsedQuestion) -> str:
             "choices": [vars(c) for c in q.choices], "answers": q.answers, "explanation": q.explanation,
             "image": q.image, "domain": q.domain, "task": q.task, "difficulty": q.difficulty, "lesson": q.lesson,
             "check": q.check}
+    if q.text_format != MARKDOWN:  # only then, so hashes of Markdown questions stay what they were
+        data["format"] = q.text_format
+    if q.tags:
+        data["tags"] = list(q.tags)
     if q.case is not None:
         data["case"] = [q.case.id, q.case.title, q.case.text, q.case.image, q.case.alt, q.set_index, q.set_size]
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
@@ -77,15 +87,18 @@ def upsert_questions(bank: QuestionBank, questions: Iterable[ParsedQuestion], le
         row = existing.get(parsed.id)
         values = {"type": parsed.type, "domain": parsed.domain, "task": parsed.task,
                   "difficulty": parsed.difficulty or "medium", "lesson_id": lesson_ids.get(parsed.lesson or ""),
-                  "check": parsed.check, "pool": parsed.pool, "retired": False, "program_id": bank.program_id}
+                  "check": parsed.check, "pool": parsed.pool, "retired": False, "program_id": bank.program_id,
+                  "category": parsed.category}
         if row is None:
             row = Question(key=parsed.id, bank_id=bank.id, version=1, content_hash=digest, **values)
             db.session.add(row)
             db.session.flush()
             db.session.add(QuestionVersion(question_id=row.id, number=1, content=version_content(parsed, render)))
             added.append(parsed.id)
-        elif row.content_hash == digest and not row.retired and row.pool != parsed.pool:
-            row.pool = parsed.pool  # where a question may be drawn is not what it says: no new version
+        elif row.content_hash == digest and not row.retired and (row.pool, row.category) != (parsed.pool,
+                                                                                             parsed.category):
+            # where a question may be drawn, or the category it is filed in, is not what it says: no new version
+            row.pool, row.category = parsed.pool, parsed.category
             changed.append(parsed.id)
         elif row.content_hash != digest or row.retired:
             for key, value in values.items():

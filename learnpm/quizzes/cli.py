@@ -1,4 +1,4 @@
-"""`learnpm questions ...` (Moodle GIFT and Aiken interchange) and `learnpm attempts close-expired`."""
+"""`learnpm questions ...` (import GIFT, Aiken, Moodle XML and bank files; export GIFT) and `attempts close-expired`."""
 
 from __future__ import annotations
 
@@ -6,62 +6,69 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from learnpm.errors import ValidationError
 from learnpm.extensions import db
-from learnpm.lessons.models import Program
 from learnpm.quizzes import services
 from learnpm.quizzes.bankfile import Option, ParsedQuestion
-from learnpm.quizzes.bankimport import get_or_create_bank, upsert_questions
-from learnpm.quizzes.interchange import parse_aiken, parse_gift, to_gift
+from learnpm.quizzes.importing import (
+    FORMATS,
+    MAX_UPLOAD_BYTES,
+    REFUSED,
+    ImportRequest,
+    apply_import,
+    parse_mapping,
+    plan_import,
+)
+from learnpm.quizzes.interchange import to_gift
 from learnpm.quizzes.models import Question, QuestionBank, QuestionVersion
 from learnpm.timeutil import now
 
 questions_cli = AppGroup("questions", help="Import and export question banks (Moodle GIFT, Aiken).")
 attempts_cli = AppGroup("attempts", help="Quiz attempts.")
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-def _program(key: str | None) -> Program:
-    programs = db.session.scalars(select(Program)).all()
-    if key:
-        program = next((p for p in programs if p.key == key), None)
-        if program is None:
-            raise click.ClickException(f"No program {key!r} (import content first).")
-        return program
-    if len(programs) != 1:
-        raise click.ClickException("Name the program with --program." if programs else
-                                   "No program yet: run `learnpm content import` first.")
-    return programs[0]
-
-
-def _read(file: str) -> str:
+def _read(file: str) -> bytes:
     path = Path(file)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise click.ClickException(f"{file} is larger than 5 MB.")
-    return path.read_bytes().decode("utf-8", errors="replace")
+    if path.stat().st_size > MAX_UPLOAD_BYTES:
+        raise click.ClickException(f"{file} is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+    return path.read_bytes()
 
 
-def _import(file: str, bank_slug: str, program_key: str | None, parse, source: str) -> None:
-    program = _program(program_key)
-    questions, problems = parse(_read(file), file)
-    for problem in problems:
-        label = "warning: " if problem.severity == "warning" else ""
-        click.echo(f"{problem.path}:{problem.line}: {label}{problem.message}", err=problem.severity == "error")
-    keyed = []
-    for q in questions:
-        q.id = q.id if q.id.startswith(f"{bank_slug}-") else f"{bank_slug}-{q.id}"
-        if q.domain not in program.rules.domain_keys():
-            continue  # reported above as a problem of its own
-        keyed.append(q)
-    bank = get_or_create_bank(bank_slug, bank_slug, program, None, source)
-    added, changed, _retired, unchanged = upsert_questions(bank, keyed, {}, retire_missing=False)
-    db.session.commit()
-    skipped = sum(1 for p in problems if p.severity == "error")
-    click.echo(f"bank {bank_slug}: {len(added)} added, {len(changed)} changed, {unchanged} unchanged; "
-               f"{skipped} problem(s) listed above were not imported as written")
-    if skipped:
+def _run_import(file: str, request: ImportRequest, dry_run: bool) -> None:
+    """Plan or apply an import in one transaction, print its report (the summary line last)."""
+    try:
+        report = (plan_import if dry_run else apply_import)(_read(file), request, file)
+    except ValidationError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo("\n".join(report.text_lines()))
+    if report.count(REFUSED):
         raise SystemExit(1)
+
+
+@questions_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--bank", "bank_slug", required=True, help="Bank slug (created if needed).")
+@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="The file's format.")
+@click.option("--domain", help="Domain for questions whose category maps to none.")
+@click.option("--program", "program_key", help="Program key (default: the only one).")
+@click.option("--dry-run", is_flag=True, help="Report what would change and change nothing.")
+@click.option("--map", "maps", multiple=True, metavar="CATEGORY=DOMAIN[:TASK]",
+              help="Map a Moodle category (and its subcategories) to a domain and task; repeatable.")
+def import_file(file: str, bank_slug: str, fmt: str, domain: str | None, program_key: str | None, dry_run: bool,
+                maps: tuple[str, ...]) -> None:
+    """Import a GIFT, Aiken, Moodle XML or learnpm bank file, reporting every question by what happens to it."""
+    try:
+        mapping = parse_mapping(maps)
+    except ValidationError as exc:
+        raise click.ClickException(exc.message) from exc
+    _run_import(file, ImportRequest(bank_slug, fmt, program_key, domain, mapping), dry_run)
 
 
 @questions_cli.command("import-gift")
@@ -70,13 +77,8 @@ def _import(file: str, bank_slug: str, program_key: str | None, parse, source: s
 @click.option("--domain", help="Domain for questions whose $CATEGORY names none.")
 @click.option("--program", "program_key", help="Program key (default: the only one).")
 def import_gift(file: str, bank_slug: str, domain: str | None, program_key: str | None) -> None:
-    """Import a Moodle GIFT file; what cannot be mapped is listed with its line."""
-    program = _program(program_key)
-    if domain and domain not in program.rules.domain_keys():
-        raise click.ClickException(f"Unknown domain {domain!r} (known: {', '.join(program.rules.domain_keys())}).")
-    keys = frozenset(program.rules.domain_keys())
-    _import(file, bank_slug, program.key,
-            lambda text, path: parse_gift(text, path, default_domain=domain, domain_keys=keys), "gift")
+    """Import a Moodle GIFT file (`questions import --format gift`); what cannot be mapped is listed with its line."""
+    _run_import(file, ImportRequest(bank_slug, "gift", program_key, domain), dry_run=False)
 
 
 @questions_cli.command("import-aiken")
@@ -85,8 +87,8 @@ def import_gift(file: str, bank_slug: str, domain: str | None, program_key: str 
 @click.option("--domain", required=True, help="Aiken has no categories: the domain of every question.")
 @click.option("--program", "program_key")
 def import_aiken(file: str, bank_slug: str, domain: str, program_key: str | None) -> None:
-    """Import an Aiken file (simple multiple choice)."""
-    _import(file, bank_slug, program_key, lambda text, path: parse_aiken(text, path, default_domain=domain), "aiken")
+    """Import an Aiken file (simple multiple choice; `questions import --format aiken`)."""
+    _run_import(file, ImportRequest(bank_slug, "aiken", program_key, domain), dry_run=False)
 
 
 @questions_cli.command("export-gift")
@@ -99,7 +101,8 @@ def export_gift(bank_slug: str, out) -> None:
         raise click.ClickException(f"No bank {bank_slug!r}.")
     rows = db.session.execute(select(Question, QuestionVersion).join(
         QuestionVersion, (QuestionVersion.question_id == Question.id) & (QuestionVersion.number == Question.version))
-        .where(Question.bank_id == bank.id, Question.retired.is_(False)).order_by(Question.key)).all()
+        .where(Question.bank_id == bank.id, Question.retired.is_(False))
+        .order_by(func.coalesce(Question.category, Question.domain), Question.key)).all()
     out.write(to_gift([_parsed(q, v.content) for q, v in rows]))
 
 
@@ -111,7 +114,9 @@ def _parsed(question: Question, content: dict) -> ParsedQuestion:
                           difficulty=question.difficulty, lesson=None, check=question.check,
                           pool=question.pool, stem=content["stem"],
                           options=options, choices=choices, answers=content["answers"],
-                          explanation=content["explanation"], image=content.get("image"))
+                          explanation=content["explanation"], image=content.get("image"),
+                          category=question.category, text_format=content.get("format", "markdown"),
+                          tags=list(content.get("tags", [])))
 
 
 @attempts_cli.command("close-expired")

@@ -6,14 +6,18 @@ kept with a loss (partial credit, feedback the bank cannot hold) gets a warning.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
 
 from learnpm.quizzes.bankfile import Option, ParsedQuestion, Problem, _letter_id, _quote, _Report
+from learnpm.quizzes.textformat import HTML, MARKDOWN, PLAIN
 
 MAX_BYTES = 5 * 1024 * 1024
 FORMATS = ("[markdown]", "[html]", "[plain]", "[moodle]")
+# Moodle's default for GIFT is [moodle], its plain-text "auto-format": text, not Markdown.
+TEXT_FORMATS = {"[markdown]": MARKDOWN, "[html]": HTML, "[plain]": PLAIN, "[moodle]": PLAIN}
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 # Escaped characters are hidden behind private-use characters while the structure is read.
 HIDE = {"~": "\ue000", "=": "\ue001", "#": "\ue002", "{": "\ue003", "}": "\ue004", ":": "\ue005",
@@ -25,7 +29,7 @@ ESCAPE_RE = re.compile(r"\\(.)", re.DOTALL)
 MARKER_RE = re.compile(r"([=~])")
 WEIGHT_RE = re.compile(r"-?\d{1,3}(?:\.\d{1,10})?")
 SLUG_RE = re.compile(r"[^a-z0-9]+")
-AIKEN_OPTION_RE = re.compile(r"([A-Z])[.)][ \t]+(\S.*)")
+AIKEN_OPTION_RE = re.compile(r"([A-Z])[.)][ \t]*(\S.*)")  # Moodle accepts `A)Text` as well as `A) Text`
 MAX_ID_BASE = 56  # leaves room for a "-N" suffix within the 64 characters of a question id
 
 
@@ -83,36 +87,76 @@ def _new_question(qid: str, line: int, stem: str, explanation: str = "") -> Pars
 
 def parse_gift(text: str, path: str, *, default_domain: str | None = None,
                domain_keys: set[str] | frozenset[str] = frozenset()) -> tuple[list[ParsedQuestion], list[Problem]]:
-    """Parse a GIFT file into bank questions, reporting every item that cannot be imported."""
+    """Parse a GIFT file into bank questions, each domain from its `$CATEGORY` or `default_domain`."""
+    questions, problems = read_gift(text, path)
+    report = _Report(path, problems)
+    keys = {str(key).lower(): str(key) for key in domain_keys}
+    for question in questions:
+        parts = category_parts(question.category)
+        question.domain = (keys.get(parts[-1].lower()) if parts else None) or default_domain
+        if question.domain is None:
+            category = question.category
+            why = f"category {_quote(category)} does not end in a domain key" if category else "no $CATEGORY"
+            report.add(question.line, f"question {_quote(question.id)} has no domain: {why} and no default domain "
+                       "is set")
+    report.problems.sort(key=lambda problem: problem.line)
+    return questions, report.problems
+
+
+def read_gift(text: str, path: str) -> tuple[list[ParsedQuestion], list[Problem]]:
+    """Parse a GIFT file into questions with their title, category path, text format and identity (no domain)."""
     report = _Report(path, [])
     lines = _read_lines(text, report)
     if lines is None:
         return [], report.problems
-    keys = {str(key).lower(): str(key) for key in domain_keys}
     questions: list[ParsedQuestion] = []
-    seen: set[str] = set()
-    counters: dict[str, int] = {}
     category: str | None = None
     for line, chunk, is_category in _gift_chunks(lines):
         if is_category:
-            category = chunk
+            category = "/".join(category_parts(chunk)) or None
             continue
         parsed = _gift_question(chunk, line, report)
         if parsed is None:
             continue
         title, question = parsed
-        slug = _slug(title)
-        base = slug if slug.startswith("gift-") else f"gift-{slug}" if slug else f"gift-{line}"
-        question.id = _unique(base[:MAX_ID_BASE].rstrip("-"), seen, counters)
-        parts = [part.strip() for part in (category or "").split("/") if part.strip()]
-        question.domain = keys.get(parts[-1].lower()) if parts else None
-        question.domain = question.domain or default_domain
-        if question.domain is None:
-            why = f"category {_quote(category)} does not end in a domain key" if category else "no $CATEGORY"
-            report.add(line, f"question {_quote(question.id)} has no domain: {why} and no default domain is set")
+        question.title, question.category = title.strip(), category
         questions.append(question)
+    assign_ids(questions)
     report.problems.sort(key=lambda problem: problem.line)
     return questions, report.problems
+
+
+def category_parts(category: str | None) -> list[str]:
+    """Split a Moodle category path into its non-empty parts."""
+    return [part.strip() for part in (category or "").split("/") if part.strip()]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def fingerprint(question: ParsedQuestion) -> str:
+    """Return a short hash of what a question asks: its type, stem and option texts, in any order.
+
+    Feedback, explanations and which option is right are left out, so editing them makes a new version of the
+    same question; rewording the stem or an option makes it another question.
+    """
+    parts = [question.type, _norm(question.stem), *sorted(_norm(o.text) for o in question.options),
+             "|", *sorted(_norm(c.text) for c in question.choices)]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def assign_ids(questions: list[ParsedQuestion]) -> None:
+    """Give each question its identity: the slug of its title, else `q-` and its content fingerprint.
+
+    Never a line number: adding, removing or moving other items keeps every id. Questions sharing a title or a
+    fingerprint are told apart by `-2`, `-3`... in file order.
+    """
+    seen: set[str] = set()
+    counters: dict[str, int] = {}
+    for question in questions:
+        slug = _slug(question.title)[:MAX_ID_BASE].rstrip("-")
+        question.id = _unique(slug or f"q-{fingerprint(question)}", seen, counters)
 
 
 def _gift_chunks(lines: list[str]) -> Iterator[tuple[int, str, bool]]:
@@ -157,11 +201,13 @@ def _gift_question(raw: str, line: int, report: _Report) -> tuple[str, ParsedQue
         report.add(line, f"{source} has {problem} (write a literal brace as \\{{); not imported")
         return None
     before, block, after = body[:start].lstrip(), body[start + 1:end], body[end + 1:]
-    before = before[next((len(name) for name in FORMATS if before.startswith(name)), 0):]
+    prefix = next((name for name in FORMATS if before.startswith(name)), "")
+    before = before[len(prefix):]
     stem = _show(f"{before}_____{after}" if after.strip() else before).strip()
     content, _, general = block.partition("####")
     content = content.strip()
     question = _new_question("", line, stem, _clean(general))
+    question.text_format = TEXT_FORMATS.get(prefix, PLAIN)
     if not content:
         report.add(line, f"essay question {source} (an empty answer block) is not supported; not imported")
         return None
@@ -187,9 +233,7 @@ def _fill(question: ParsedQuestion, content: str, source: str, report: _Report) 
                             Option("b", "False", not truth, wrong if truth else right)]
         return True
     if content[0] not in "=~":
-        report.add(question.line, f"answer block {_quote(_show(content), 40)} of {source} is not a GIFT question "
-                   "(answers start with '=' or '~'); not imported")
-        return False
+        content = "=" + content  # Moodle reads `{One}` as a short answer whose one right answer is "One"
     parts = MARKER_RE.split(content)[1:]
     answers = list(zip(parts[0::2], parts[1::2], strict=True))
     if all(marker == "=" for marker, _ in answers) and any("->" in text.partition("#")[0] for _, text in answers):
@@ -213,6 +257,8 @@ def _fill(question: ParsedQuestion, content: str, source: str, report: _Report) 
         if isinstance(weight, float) and weight < 99.5:
             report.add(question.line, f"partial-credit answer {_quote(text, 30)} ({weight:g}%) of {source} is not "
                        "kept (fill_in answers are right or wrong)", "warning")
+            if weight > 0:
+                question.dropped.append(f"{weight:g}% on {_quote(text, 30)}")
         else:
             question.answers.append(text)
     if not question.answers:
@@ -252,11 +298,16 @@ def _choice(question: ParsedQuestion, answers: list[tuple[str, float | str | Non
     total = sum(weight for weight in weights if weight > 0)
     if not single and abs(total - 100) > 1:
         report.add(question.line, f"the positive weights of {source} add up to {total:g}%, not 100%")
+    if not single and sum(right) == 1 and max(weights) >= 99.5:
+        single = True  # one answer worth 100%: a single-answer question written with weights
     question.type = "single" if single else "multiple"
     for index, ((_, _, text, feedback), weight) in enumerate(zip(answers, weights, strict=True)):
         if single and 0 < weight < 99.5:
             report.add(question.line, f"partial credit {weight:g}% for {_quote(text, 30)} of {source} is not "
                        "kept: it is imported as a wrong option", "warning")
+        # learnpm grades all or nothing, as the CAPM does: every partial weight is dropped, and named
+        if (single and (0 < weight < 99.5 or weight < 0)) or (not single and weight != 0):
+            question.dropped.append(f"{weight:g}% on {_quote(text, 30)}")
         question.options.append(Option(_letter_id(index), text, right[index], feedback))
     return True
 
@@ -316,6 +367,7 @@ def parse_aiken(text: str, path: str, *,
             stem.append(line)
     if stem:
         report.add(start, f"question {_source(stem[0])} has no 'ANSWER:' line; not imported")
+    assign_ids(questions)
     for question in questions:
         question.domain = default_domain
         if default_domain is None:
@@ -337,8 +389,8 @@ def _aiken_question(start: int, stem: list[str], options: list[tuple[str, str]],
         report.add(start, f"question {source}: {_quote('ANSWER: ' + answer, 30)} is not one of the options "
                    f"{', '.join(letters)}; not imported")
         return None
-    question = _new_question(f"aiken-{start}", start, "\n".join(stem))
-    question.type = "single"
+    question = _new_question("", start, "\n".join(stem))
+    question.type, question.text_format = "single", PLAIN  # Aiken is text: `<b>` or `#` show as written
     question.options = [Option(_letter_id(index), text, letter == answer.upper(), "")
                         for index, (letter, text) in enumerate(options)]
     return question
@@ -392,7 +444,11 @@ def _gift_block(question: ParsedQuestion) -> str | None:
 
 
 def to_gift(questions: list[ParsedQuestion]) -> str:
-    """Write single, multiple, matching and fill_in questions as GIFT, each domain as a `$CATEGORY:`."""
+    """Write single, multiple, matching and fill_in questions as GIFT.
+
+    Each question goes under its category path (`$CATEGORY:`), or its domain when it has none, with its id as
+    its `::title::` and its text format as the prefix, so the file imports back into the same questions.
+    """
     out: list[str] = []
     category: str | None = None
     for question in questions:
@@ -401,13 +457,14 @@ def to_gift(questions: list[ParsedQuestion]) -> str:
             label = " ".join(f"{question.type or 'untyped'} question {question.id}".split())
             out.append(f"// {label} cannot be written as GIFT\n")
             continue
-        if question.domain != category:
-            category = question.domain
+        if (question.category or question.domain) != category:
+            category = question.category or question.domain
             out.append(f"$CATEGORY: {' '.join((category or '$course$/top').split())}\n")
         stem, blank = question.stem, question.stem.find("_____")
         if blank >= 0 and stem[blank + 5:].strip():
             text = f"{_escape(stem[:blank])}{block}{_escape(stem[blank + 5:])}"
         else:
             text = f"{_escape(stem)} {block}"
-        out.append(f"::{_escape(question.id)}::[markdown]{text}\n")
+        prefix = {MARKDOWN: "[markdown]", HTML: "[html]"}.get(question.text_format, "[plain]")
+        out.append(f"::{_escape(question.id)}::{prefix}{text}\n")
     return "\n".join(out)

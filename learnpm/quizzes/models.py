@@ -43,6 +43,8 @@ class Question(db.Model):
     retired: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)  # the current version's number
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The Moodle category path it came from ("$course$/top/Planning"); None: the category named by its domain.
+    category: Mapped[str | None] = mapped_column(String(500))
 
     lesson = relationship("Lesson")  # loaded when shown: drawing a quiz reads hundreds of questions
 

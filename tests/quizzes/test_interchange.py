@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from learnpm.quizzes.bankfile import Option, ParsedQuestion, parse_bank
-from learnpm.quizzes.interchange import MAX_BYTES, parse_aiken, parse_gift, to_gift
+from learnpm.quizzes.interchange import MAX_BYTES, fingerprint, parse_aiken, parse_gift, to_gift
 from tests.quizzes.test_bankfile import FILL_IN, FRONT, MATCHING, MULTIPLE, SINGLE
 
 EVERY = Path(__file__).parent / "data" / "every_feature.gift"
@@ -42,8 +42,13 @@ def line_of(text: str, needle: str) -> int:
 
 
 def same(question) -> ParsedQuestion:
-    """Return a copy of a question with its line cleared, for comparisons across files."""
-    return dataclasses.replace(question, line=0)
+    """Return a copy of a question with its line, title and dropped weights cleared, for comparisons across files."""
+    return dataclasses.replace(question, line=0, title="", dropped=[], category=None)
+
+
+def at(questions, line: int):
+    """Return the question that starts at a line."""
+    return next(q for q in questions if q.line == line)
 
 
 # The every-feature file ------------------------------------------------------------------------
@@ -51,20 +56,20 @@ def same(question) -> ParsedQuestion:
 def test_every_feature_questions_kept_in_order_with_ids_lines_types_and_domains():
     questions, _ = every()
     assert [(q.id, q.line, q.type, q.domain) for q in questions] == [
-        ("gift-4", 4, "single", "people"),  # untitled, before any $CATEGORY: the default domain
-        ("gift-project-or-operations", 8, "single", "fundamentals"),
-        ("gift-two-constraints", 16, "multiple", "fundamentals"),
-        ("gift-charter-signs", 24, "single", "fundamentals"),
-        ("gift-gantt", 26, "single", "fundamentals"),
-        ("gift-temporary", 28, "single", "fundamentals"),
-        ("gift-operations-end", 30, "single", "fundamentals"),
-        ("gift-scrum-roles", 34, "matching", "agile"),  # category 'Agile' matches the key 'agile'
-        ("gift-charter", 41, "fill_in", "agile"),
-        ("gift-blank", 43, "single", "agile"),
-        ("gift-multi-line", 45, "single", "agile"),
-        ("gift-escapes", 49, "single", "agile"),
-        ("gift-escapes-2", 51, "single", "agile"),  # same title: suffixed
-        ("gift-61", 61, "single", "people"),  # category 'Misc' is not a domain key: the default
+        (f"q-{fingerprint(questions[0])}", 4, "single", "people"),  # untitled, before any $CATEGORY: a fingerprint id
+        ("project-or-operations", 8, "single", "fundamentals"),
+        ("two-constraints", 16, "multiple", "fundamentals"),
+        ("charter-signs", 24, "single", "fundamentals"),
+        ("gantt", 26, "single", "fundamentals"),
+        ("temporary", 28, "single", "fundamentals"),
+        ("operations-end", 30, "single", "fundamentals"),
+        ("scrum-roles", 34, "matching", "agile"),  # category 'Agile' matches the key 'agile'
+        ("charter", 41, "fill_in", "agile"),
+        ("blank", 43, "single", "agile"),
+        ("multi-line", 45, "single", "agile"),
+        ("escapes", 49, "single", "agile"),
+        ("escapes-2", 51, "single", "agile"),  # same title: suffixed
+        (f"q-{fingerprint(questions[-1])}", 61, "single", "people"),  # 'Misc' is not a domain key: the default
     ]
     for q in questions:
         assert (q.task, q.difficulty, q.lesson, q.check, q.fields, q.image) == (None, "medium", None, False, {}, None)
@@ -72,12 +77,12 @@ def test_every_feature_questions_kept_in_order_with_ids_lines_types_and_domains(
 
 def test_every_feature_multiple_choice_feedback_and_general_feedback():
     q = {q.id: q for q in every()[0]}
-    first = q["gift-4"]
+    first = at(q.values(), 4)
     assert first.stem == "Who authorizes a project?"
     assert opts(first) == [("a", "The sponsor", True, "The sponsor issues the charter."),
                            ("b", "The team", False, "The team executes the work.")]
     assert first.explanation == ""
-    po = q["gift-project-or-operations"]
+    po = q["project-or-operations"]
     assert po.stem == "Which one is a **project**?"  # the [markdown] prefix is stripped
     assert opts(po) == [("a", "Building a patient portal", True, "Temporary and unique."),
                         ("b", "Running the service desk", False, "Ongoing operations."),
@@ -87,7 +92,7 @@ def test_every_feature_multiple_choice_feedback_and_general_feedback():
 
 
 def test_every_feature_weighted_multiple_answers():
-    q = {q.id: q for q in every()[0]}["gift-two-constraints"]
+    q = {q.id: q for q in every()[0]}["two-constraints"]
     assert q.stem == "Which two are constraints? (Choose two.)"
     assert opts(q) == [("a", "Scope", True, "A classic constraint."),
                        ("b", "Schedule", True, "Also a constraint."),
@@ -98,17 +103,17 @@ def test_every_feature_weighted_multiple_answers():
 
 def test_every_feature_true_false_with_wrong_then_right_feedback():
     q = {q.id: q for q in every()[0]}
-    assert opts(q["gift-charter-signs"]) == [("a", "True", True, ""), ("b", "False", False, "")]
+    assert opts(q["charter-signs"]) == [("a", "True", True, ""), ("b", "False", False, "")]
     # {FALSE#shown for the wrong answer#shown for the right answer}
-    assert opts(q["gift-gantt"]) == [("a", "True", False, "It also shows durations."),
+    assert opts(q["gantt"]) == [("a", "True", False, "It also shows durations."),
                                      ("b", "False", True, "Right: it shows bars over time.")]
-    assert opts(q["gift-temporary"]) == [("a", "True", True, "Yes."), ("b", "False", False, "No: every project ends.")]
-    assert q["gift-temporary"].explanation == "Temporary means a definite end."
-    assert opts(q["gift-operations-end"]) == [("a", "True", False, ""), ("b", "False", True, "")]
+    assert opts(q["temporary"]) == [("a", "True", True, "Yes."), ("b", "False", False, "No: every project ends.")]
+    assert q["temporary"].explanation == "Temporary means a definite end."
+    assert opts(q["operations-end"]) == [("a", "True", False, ""), ("b", "False", True, "")]
 
 
 def test_every_feature_matching_pairs_and_distractor():
-    q = {q.id: q for q in every()[0]}["gift-scrum-roles"]
+    q = {q.id: q for q in every()[0]}["scrum-roles"]
     assert q.stem == "Match each Scrum role to its accountability."
     assert q.options == [Option("a", "Product Owner", True, "", match="r1"),
                          Option("b", "Scrum Master", True, "", match="r2"),
@@ -121,16 +126,16 @@ def test_every_feature_matching_pairs_and_distractor():
 
 def test_every_feature_short_answer_blank_multiline_and_escapes():
     q = {q.id: q for q in every()[0]}
-    charter = q["gift-charter"]
+    charter = q["charter"]
     assert (charter.stem, charter.answers, charter.options) == (
         "The document that authorizes a project is the project ______.", ["charter", "project charter"], [])
-    assert q["gift-blank"].stem == "The _____ path has zero total float."
-    assert opts(q["gift-blank"]) == [("a", "critical", True, ""), ("b", "noncritical", False, "It has float.")]
-    assert q["gift-multi-line"].stem == "This stem\nruns over two lines."
-    escapes = q["gift-escapes"]
+    assert q["blank"].stem == "The _____ path has zero total float."
+    assert opts(q["blank"]) == [("a", "critical", True, ""), ("b", "noncritical", False, "It has float.")]
+    assert q["multi-line"].stem == "This stem\nruns over two lines."
+    escapes = q["escapes"]
     assert escapes.stem == "Costs {fixed} ~ 50 = half: really #1\nsecond line"  # [html] stripped, \n a newline
     assert opts(escapes) == [("a", "a = b # c", True, "fb : d"), ("b", "{x}", False, "")]
-    assert q["gift-escapes-2"].stem == "Same title again."  # [moodle] stripped
+    assert q["escapes-2"].stem == "Same title again."  # [moodle] stripped
 
 
 def test_every_feature_reports_exactly_the_items_it_cannot_import():
@@ -148,12 +153,12 @@ def test_every_feature_reports_exactly_the_items_it_cannot_import():
 def test_questions_without_a_domain_are_kept_and_reported_each():
     questions, problems = every(default_domain=None)
     assert len(questions) == 14
-    assert [q.domain for q in questions if q.id in ("gift-4", "gift-61")] == [None, None]
+    assert [at(questions, 4).domain, at(questions, 61).domain] == [None, None]
     missing = [(line, message) for line, _, message in reported(problems) if "has no domain" in message]
     assert missing == [
-        (4, "question 'gift-4' has no domain: no $CATEGORY and no default domain is set"),
-        (61, "question 'gift-61' has no domain: category '$course$/top/Misc' does not end in a domain key and no "
-             "default domain is set"),
+        (4, f"question '{at(questions, 4).id}' has no domain: no $CATEGORY and no default domain is set"),
+        (61, f"question '{at(questions, 61).id}' has no domain: category '$course$/top/Misc' does not end in a "
+             "domain key and no default domain is set"),
     ]
 
 
@@ -172,7 +177,7 @@ def test_crlf_bom_titles_slugged_and_ids_unique():
     questions, problems = gift(text)
     assert problems == []
     assert [(q.id, q.line) for q in questions] == [
-        ("gift-cafe-uber-more", 1), ("gift-cafe-uber-more-2", 3), ("gift-5", 5), ("gift-5-2", 7)]
+        ("cafe-uber-more", 1), ("cafe-uber-more-2", 3), (f"q-{fingerprint(questions[2])}", 5), ("gift-5", 7)]
 
 
 def test_long_title_id_stays_within_64_characters():
@@ -185,8 +190,8 @@ def test_category_applies_until_the_next_one():
     text = "$CATEGORY: a/agile\nQ1{T}\n\nQ2{T}\n$CATEGORY: fundamentals\nQ3{T}\n\n$CATEGORY: $course$/top\nQ4{T}"
     questions, problems = gift(text, domain_keys=KEYS, default_domain="people")
     assert problems == []
-    assert [(q.id, q.domain) for q in questions] == [
-        ("gift-2", "agile"), ("gift-4", "agile"), ("gift-6", "fundamentals"), ("gift-9", "people")]
+    assert [(q.category, q.domain) for q in questions] == [
+        ("a/agile", "agile"), ("a/agile", "agile"), ("fundamentals", "fundamentals"), ("$course$/top", "people")]
 
 
 @pytest.mark.parametrize(("text", "line", "message"), [
@@ -210,8 +215,6 @@ def test_category_applies_until_the_next_one():
     ("Q {=}", 4, "empty answer '=' of 'Q {=}'; not imported"),
     ("Q {=a -> 1 =b}", 4, "matching answer '=b' of 'Q {=a -> 1 =b}' needs 'left -> right'; not imported"),
     ("Q {=a -> }", 4, "matching answer '=a ->' of 'Q {=a -> }' needs 'left -> right'; not imported"),
-    ("Q {hello}", 4, "answer block 'hello' of 'Q {hello}' is not a GIFT question (answers start with '=' or '~'); "
-                     "not imported"),
     ("Q\n{#1..5}", 4, "numerical question 'Q {#1..5}' ('{#1..5}') is not supported; not imported"),
     ("Q {####only general feedback}", 4, "essay question 'Q {####only general feedback}' (an empty answer block) is "
                                          "not supported; not imported"),
@@ -232,8 +235,8 @@ def test_broken_item_lines():
 
 def test_kept_with_problems_weights_partial_credit_feedback_and_empty_stem():
     questions, problems = gift("Q {~%60%a ~%60%b ~c}\n\nP {=a ~%50%b ~c}\n\nS {=four#Right =%50%for}\n\n{=x ~y}")
-    assert [(q.id, q.type) for q in questions] == [
-        ("gift-1", "multiple"), ("gift-3", "single"), ("gift-5", "fill_in"), ("gift-7", "single")]
+    assert [(q.line, q.type) for q in questions] == [(1, "multiple"), (3, "single"), (5, "fill_in"), (7, "single")]
+    assert [q.dropped for q in questions] == [["60% on 'a'", "60% on 'b'"], ["50% on 'b'"], ["50% on 'for'"], []]
     assert [o.correct for o in questions[0].options] == [True, True, False]
     assert [o.correct for o in questions[1].options] == [True, False, False]
     assert questions[2].answers == ["four"]
@@ -284,7 +287,7 @@ def test_file_of_exactly_the_limit_is_read():
     text = "::Big::" + "x" * (MAX_BYTES - len("::Big::{T}")) + "{T}"
     questions, problems = gift(text)
     assert problems == []
-    assert [(q.id, len(q.stem)) for q in questions] == [("gift-big", MAX_BYTES - 10)]
+    assert [(q.id, len(q.stem)) for q in questions] == [("big", MAX_BYTES - 10)]
 
 
 def test_nul_bytes_are_refused():
@@ -300,7 +303,7 @@ def test_many_questions_with_one_title_get_unique_ids():
     assert problems == []
     assert len(questions) == 20_000
     assert [q.id for q in questions[:3]] + [questions[-1].id] == [
-        "gift-same", "gift-same-2", "gift-same-3", "gift-same-20000"]
+        "same", "same-2", "same-3", "same-20000"]
     assert len({q.id for q in questions}) == 20_000
 
 
@@ -356,8 +359,9 @@ def test_aiken_questions():
     questions, problems = parse_aiken(AIKEN, "a.txt", default_domain="fundamentals")
     assert problems == []
     assert [(q.id, q.line, q.type, q.domain, q.difficulty, q.stem) for q in questions] == [
-        ("aiken-1", 1, "single", "fundamentals", "medium", "What is a project?"),
-        ("aiken-7", 7, "single", "fundamentals", "medium", "A. Lincoln wrote which speech?\nPick one."),
+        (f"q-{fingerprint(questions[0])}", 1, "single", "fundamentals", "medium", "What is a project?"),
+        (f"q-{fingerprint(questions[1])}", 7, "single", "fundamentals", "medium",
+         "A. Lincoln wrote which speech?\nPick one."),
     ]
     assert opts(questions[0]) == [("a", "An ongoing operation", False, ""), ("b", "A temporary endeavor", True, ""),
                                   ("c", "A portfolio", False, "")]
@@ -373,14 +377,14 @@ def test_aiken_malformed_items_are_reported_by_line():
             "Good\nA. yes\nB. no\nANSWER: A\n\n"
             "Trailing question\nA. one")
     questions, problems = parse_aiken(text, "a.txt")
-    assert [q.id for q in questions] == ["aiken-21"]
+    assert [q.line for q in questions] == [21]
     assert reported(problems) == [
         (1, "error", "'ANSWER: A' has no question before it; ignored"),
         (3, "error", "question 'No answer line' has no 'ANSWER:' line; not imported"),
         (7, "error", "question 'Wrong letter': 'ANSWER: C' is not one of the options A, B; not imported"),
         (12, "error", "question 'One option': it has 1 options, not 2 or more; not imported"),
         (16, "error", "question 'Twice': option A appears twice; not imported"),
-        (21, "error", "question 'aiken-21' has no domain: no default domain is set"),
+        (21, "error", f"question '{questions[0].id}' has no domain: no default domain is set"),
         (26, "error", "question 'Trailing question' has no 'ANSWER:' line; not imported"),
     ]
 
@@ -412,17 +416,19 @@ def test_to_gift_writes_categories_titles_weights_feedback_and_explanations():
     back, problems = parse_gift(to_gift(questions), "out.gift", domain_keys=KEYS)
     assert problems == []
     assert [(q.id, q.domain, q.stem, q.explanation) for q in back] == [
-        ("gift-fund-001", "fundamentals", "Pick {one}: a=b", "Line one\nline two"),
-        ("gift-agile-2", "agile", "Pick three.", "")]
+        ("fund-001", "fundamentals", "Pick {one}: a=b", "Line one\nline two"),
+        ("agile-2", "agile", "Pick three.", "")]
     assert opts(back[0]) == [("a", "Right #1", True, "Because."), ("b", "Wrong", False, "")]
 
 
 def test_round_trip_of_the_every_feature_file():
     questions, _ = every()
     text = to_gift(questions)
-    back, problems = parse_gift(text, "again.gift", domain_keys=KEYS)
+    back, problems = parse_gift(text, "again.gift", domain_keys=KEYS, default_domain="people")
     assert problems == []
     assert [same(q) for q in back] == [same(q) for q in questions]
+    # each category path is written back; a question without one is written under its domain
+    assert [q.category for q in back] == [q.category or q.domain for q in questions]
     assert to_gift(back) == text
 
 
@@ -467,7 +473,7 @@ def test_bank_questions_export_and_import_back():
     keys = {"fundamentals", "agile", "predictive"}
     back, problems = parse_gift(to_gift(bank.questions), "bank.gift", domain_keys=keys)
     assert problems == []
-    assert [q.id for q in back] == ["gift-fund-001", "gift-agile-014", "gift-sched-003", "gift-init-002"]
+    assert [q.id for q in back] == ["fund-001", "agile-014", "sched-003", "init-002"]
     for original, imported in zip(bank.questions, back, strict=True):
         assert (imported.type, imported.domain, imported.stem, imported.answers, imported.explanation) == (
             original.type, original.domain, original.stem, original.answers, original.explanation)

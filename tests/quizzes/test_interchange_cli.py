@@ -20,7 +20,7 @@ def test_import_gift_keeps_what_maps_and_lists_the_rest_with_lines(runner, quiz_
     assert f"{gift}:5:" in result.output and f"{gift}:7:" in result.output
     questions = db.session.scalars(select(Question).join(QuestionBank).where(QuestionBank.slug == "moodle")).all()
     assert sorted((q.key, q.domain, q.type) for q in questions) == [
-        ("moodle-gift-q1", "alpha", "single"), ("moodle-gift-q2", "beta", "single")]
+        ("moodle-q1", "alpha", "single"), ("moodle-q2", "beta", "single")]
 
 
 def test_import_gift_every_feature_file_then_export_it_back(runner, quiz_imported, tmp_path):
@@ -30,7 +30,7 @@ def test_import_gift_every_feature_file_then_export_it_back(runner, quiz_importe
     out = tmp_path / "out.gift"
     exported = runner.invoke(args=["questions", "export-gift", "--bank", "all", str(out)])
     assert exported.exit_code == 0
-    assert out.read_text().count("::all-gift-") == 14
+    assert out.read_text().count("::all-") == 14
 
 
 def test_import_gift_refuses_unknown_domains_programs_and_missing_files(runner, quiz_imported, tmp_path):
