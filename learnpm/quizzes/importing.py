@@ -30,7 +30,7 @@ from learnpm.extensions import db
 from learnpm.lessons.models import Program
 from learnpm.quizzes.bankfile import ParsedQuestion, Problem, parse_bank
 from learnpm.quizzes.bankimport import get_or_create_bank, lesson_ids_for, upsert_questions, version_content
-from learnpm.quizzes.interchange import MAX_BYTES, _slug, category_parts, parse_aiken, read_gift
+from learnpm.quizzes.interchange import MAX_BYTES, _slug, category_parts, identity_base, parse_aiken, read_gift
 from learnpm.quizzes.models import Question, QuestionBank, QuestionVersion
 from learnpm.quizzes.moodlexml import read_moodle_xml
 
@@ -293,9 +293,9 @@ def _plan(questions: list[ParsedQuestion], problems: list[Problem], request: Imp
         if problem.line not in refused:
             report.entries.append(Entry(REFUSED, problem.line, "item", reason=problem.message))
     native = request.format == "learnpm"
-    planned_keys = {q.line: q.id if native else _identity(q, request.bank, rows) for q in questions}
-    others = _other_banks(set(planned_keys.values()) - set(rows))
     current = _current_versions(rows.values())
+    planned_keys = {q.line: q.id for q in questions} if native else _keys(questions, request.bank, rows, current)
+    others = _other_banks(set(planned_keys.values()) - set(rows))
     seen: dict[str, int] = {}  # key -> line
     copies: dict[str, int] = {}  # content -> line of its first appearance
     unmapped: set[str] = set()
@@ -310,7 +310,7 @@ def _plan(questions: list[ParsedQuestion], problems: list[Problem], request: Imp
         if native:
             reason = "" if question.domain in keys.values() else f"unknown domain {question.domain!r}"
         else:
-            reason = _resolve(question, row, request, keys, unmapped)
+            reason = _resolve(question, row, current.get(row.id) if row else None, request, keys, unmapped)
         question.id = key
         content = json.dumps(_source(version_content(question, str)), sort_keys=True, default=str)
         if reason:
@@ -321,6 +321,8 @@ def _plan(questions: list[ParsedQuestion], problems: list[Problem], request: Imp
             reason = f"its id {key!r} is used at line {seen[key]} too"
         elif content in copies and not native:
             reason = f"the same question as line {copies[content]}"
+        if question.dropped:
+            report.all_or_nothing.append((name, list(question.dropped)))
         if reason:
             report.entries.append(Entry(REFUSED, question.line, name, reason=reason, category=question.category))
             continue
@@ -330,8 +332,6 @@ def _plan(questions: list[ParsedQuestion], problems: list[Problem], request: Imp
         status = ADDED if row is None else UNCHANGED if same else CHANGED
         report.entries.append(Entry(status, question.line, name, key, category=question.category,
                                     domain=question.domain, task=question.task))
-        if question.dropped:
-            report.all_or_nothing.append((name, list(question.dropped)))
         if status != UNCHANGED:
             write.append(question)
     report.unmapped = sorted(unmapped)
@@ -352,8 +352,8 @@ def _refused_lines(questions: list[ParsedQuestion], errors: list[Problem], fmt: 
     return refused
 
 
-def _resolve(question: ParsedQuestion, row: Question | None, request: ImportRequest, keys: dict[str, str],
-             unmapped: set[str]) -> str:
+def _resolve(question: ParsedQuestion, row: Question | None, stored: dict | None, request: ImportRequest,
+             keys: dict[str, str], unmapped: set[str]) -> str:
     """Set an imported question's domain and task, keeping what its format cannot hold; return why it cannot."""
     mapped = _mapped(question.category, request.mapping)
     parts = category_parts(question.category)
@@ -371,7 +371,51 @@ def _resolve(question: ParsedQuestion, row: Question | None, request: ImportRequ
     if row is not None:  # what GIFT, Aiken and Moodle XML cannot say is kept from the bank
         question.difficulty, question.check, question.pool = row.difficulty, row.check, row.pool
         question.lesson = f"#{row.lesson_id}" if row.lesson_id else None
+        question.image = stored.get("image") if stored else None
+        if question.type == "matching" and stored and stored.get("type") == "matching":
+            _keep_matching_feedback(question, stored)
     return ""
+
+
+def _keep_matching_feedback(question: ParsedQuestion, stored: dict) -> None:
+    """Keep the bank's rationales of matching pairs, which GIFT and Moodle XML cannot hold."""
+    if any(o.rationale for o in [*question.options, *question.choices]):
+        return
+    lefts = {o["text"]: o.get("rationale", "") for o in stored.get("options", [])}
+    rights = {c["text"]: c.get("rationale", "") for c in stored.get("choices", [])}
+    for option in question.options:
+        option.rationale = lefts.get(option.text, "")
+    for choice in question.choices:
+        choice.rationale = rights.get(choice.text, "")
+
+
+def _keys(questions: list[ParsedQuestion], bank: str, rows: dict[str, Question],
+          current: dict[int, dict]) -> dict[int, str]:
+    """Return each question's key (by line); among questions sharing a title or fingerprint, one that says
+    exactly what a bank question says gets that question's key, so reordering them changes nothing."""
+    keys = {q.line: _identity(q, bank, rows) for q in questions}
+    groups: dict[str, list[ParsedQuestion]] = {}
+    for question in questions:
+        groups.setdefault(identity_base(question), []).append(question)
+    for base, group in groups.items():
+        if len(group) < 2:
+            continue
+        pattern = re.compile(re.escape(f"{bank}-{base}") + r"(?:-\d+)?")
+        stored = {json.dumps(_source(current[row.id]), sort_keys=True, default=str): key
+                  for key, row in rows.items() if pattern.fullmatch(key) and row.id in current}
+        matched: dict[int, str] = {}
+        for question in group:
+            key = stored.get(json.dumps(_source(version_content(question, str)), sort_keys=True, default=str))
+            if key and key not in matched.values():
+                matched[question.line] = key
+        used = set(matched.values())
+        for question in group:  # the others, in file order: their own key if free, else the next free one
+            key, number = matched.get(question.line, keys[question.line]), 2
+            while question.line not in matched and key in used:
+                key, number = f"{bank}-{base}-{number}", number + 1
+            keys[question.line] = key
+            used.add(key)
+    return keys
 
 
 def _same(question: ParsedQuestion, row: Question, stored: dict | None, content: str,

@@ -155,8 +155,12 @@ def assign_ids(questions: list[ParsedQuestion]) -> None:
     seen: set[str] = set()
     counters: dict[str, int] = {}
     for question in questions:
-        slug = _slug(question.title)[:MAX_ID_BASE].rstrip("-")
-        question.id = _unique(slug or f"q-{fingerprint(question)}", seen, counters)
+        question.id = _unique(identity_base(question), seen, counters)
+
+
+def identity_base(question: ParsedQuestion) -> str:
+    """Return the id a question has before any `-2` suffix: its title's slug, or `q-` and its fingerprint."""
+    return _slug(question.title)[:MAX_ID_BASE].rstrip("-") or f"q-{fingerprint(question)}"
 
 
 def _gift_chunks(lines: list[str]) -> Iterator[tuple[int, str, bool]]:
@@ -212,8 +216,8 @@ def _gift_question(raw: str, line: int, report: _Report) -> tuple[str, ParsedQue
         report.add(line, f"essay question {source} (an empty answer block) is not supported; not imported")
         return None
     if content.startswith("#"):
-        report.add(line, f"numerical question {source} ({_quote('{' + _show(block) + '}', 30)}) is not "
-                   "supported; not imported")
+        shown = " ".join(("{" + _show(block) + "}").split())
+        report.add(line, f"numerical question {source} ({_quote(shown, 30)}) is not supported; not imported")
         return None
     if not _fill(question, content, source, report):
         return None
