@@ -105,11 +105,12 @@ def _register_blueprints(app: Flask) -> None:
     from learnpm.hours.views import bp as hours_bp
     from learnpm.lessons.authoring import bp as authoring_bp
     from learnpm.lessons.views import bp as lessons_bp
+    from learnpm.quizzes.import_views import bp as bank_import_bp
     from learnpm.quizzes.views import bp as quizzes_bp
     from learnpm.reports.views import bp as reports_bp
 
     for bp in (auth_bp, lessons_bp, authoring_bp, classes_bp, hours_bp, quizzes_bp, certificates_bp, admin_bp, api_bp,
-               reports_bp, glossary_bp):
+               reports_bp, glossary_bp, bank_import_bp):
         app.register_blueprint(bp)
 
 

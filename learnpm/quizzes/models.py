@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -150,3 +150,19 @@ class Accommodation(db.Model):
     reason: Mapped[str] = mapped_column(String(500), default="")
     set_by: Mapped[str] = mapped_column(String(254))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ImportUpload(db.Model):
+    """A file uploaded to the browser's import page, kept between its dry run and its confirmation.
+
+    Keyed by the sha256 of its bytes: the confirm step imports exactly what the dry run showed, never a plan or
+    a file the browser sends back.
+    """
+
+    __tablename__ = "import_uploads"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

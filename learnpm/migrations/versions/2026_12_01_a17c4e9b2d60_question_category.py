@@ -1,4 +1,4 @@
-"""a question's Moodle category path ($CATEGORY or the XML category), kept for export and filtering
+"""a question's Moodle category path ($CATEGORY or the XML category); uploads awaiting an import's confirmation
 
 Revision ID: a17c4e9b2d60
 Revises: e18b2c3d4e5f
@@ -17,8 +17,20 @@ depends_on = None
 
 def upgrade():
     op.add_column('questions', sa.Column('category', sa.String(length=500), nullable=True))
+    op.create_table(
+        'import_uploads',
+        sa.Column('digest', sa.String(length=64), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('filename', sa.String(length=255), nullable=False),
+        sa.Column('data', sa.LargeBinary(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_import_uploads_user_id_users'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('digest', 'user_id', name=op.f('pk_import_uploads')),
+    )
 
 
 def downgrade():
+    op.drop_table('import_uploads')
     with op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.drop_column('category')
