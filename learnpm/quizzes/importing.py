@@ -415,7 +415,27 @@ def _keys(questions: list[ParsedQuestion], bank: str, rows: dict[str, Question],
                 key, number = f"{bank}-{base}-{number}", number + 1
             keys[question.line] = key
             used.add(key)
+    _match_by_content(questions, rows, current, keys)
     return keys
+
+
+def _match_by_content(questions: list[ParsedQuestion], rows: dict[str, Question], current: dict[int, dict],
+                      keys: dict[int, str]) -> None:
+    """Give a question the bank finds under no key the key of a bank question that says exactly the same.
+
+    This keeps questions imported before identities were titles and fingerprints (keyed by line number then,
+    `bank-gift-12`, `bank-aiken-3`) and questions whose title alone was renamed, with their history.
+    """
+    loose = [q for q in questions if keys[q.line] not in rows]
+    if not loose or not rows:
+        return
+    taken = {key for key in keys.values() if key in rows}
+    by_content = {json.dumps(_source(current[row.id]), sort_keys=True, default=str): key
+                  for key, row in rows.items() if row.id in current and key not in taken}
+    for question in loose:
+        key = by_content.pop(json.dumps(_source(version_content(question, str)), sort_keys=True, default=str), None)
+        if key:
+            keys[question.line] = key
 
 
 def _same(question: ParsedQuestion, row: Question, stored: dict | None, content: str,

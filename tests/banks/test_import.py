@@ -79,6 +79,18 @@ def test_aiken_question_added_at_the_top_keeps_the_others_and_their_history(runn
     assert all({q.key: (q.id, q.version) for q in bank_questions("aik")}[k] == v for k, v in first.items())
 
 
+def test_questions_keyed_by_line_number_before_keep_their_rows_on_reimport(runner, quiz_imported, tmp_path):
+    aiken = write(tmp_path, "a.txt", (MOODLE / "aiken-questions.aiken.txt").read_bytes())
+    run(runner, aiken, "aik", "aiken", "--domain", "beta")
+    for number, question in enumerate(bank_questions("aik"), start=1):
+        question.key = f"aik-aiken-{number * 7}"  # the line-number keys earlier imports gave
+    db.session.commit()
+    legacy = {q.key: q.id for q in bank_questions("aik")}
+    _, lines = run(runner, aiken, "aik", "aiken", "--domain", "beta")
+    assert lines[-1] == "0 added, 0 changed, 2 unchanged, 0 not importable"
+    assert {q.key: q.id for q in bank_questions("aik")} == legacy
+
+
 def test_a_titled_question_edited_becomes_a_new_version_of_the_same_question(runner, quiz_imported, tmp_path):
     run(runner, IN_CATEGORY, "cat", "gift", "--domain", "alpha")
     [greeting] = [q for q in bank_questions("cat") if q.key == "cat-greeting"]
