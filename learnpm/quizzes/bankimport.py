@@ -81,6 +81,7 @@ def upsert_questions(bank: QuestionBank, questions: Iterable[ParsedQuestion], le
     render = fragment_renderer()
     existing = {q.key: q for q in db.session.scalars(select(Question).where(Question.bank_id == bank.id))}
     added, changed, retired, unchanged, seen = [], [], [], 0, set()
+    new: list[tuple[Question, dict]] = []  # versions of added questions, written after one flush gives their ids
     for parsed in questions:
         seen.add(parsed.id)
         digest = content_hash(parsed)
@@ -92,8 +93,7 @@ def upsert_questions(bank: QuestionBank, questions: Iterable[ParsedQuestion], le
         if row is None:
             row = Question(key=parsed.id, bank_id=bank.id, version=1, content_hash=digest, **values)
             db.session.add(row)
-            db.session.flush()
-            db.session.add(QuestionVersion(question_id=row.id, number=1, content=version_content(parsed, render)))
+            new.append((row, version_content(parsed, render)))
             added.append(parsed.id)
         elif row.content_hash == digest and not row.retired and (row.pool, row.category) != (parsed.pool,
                                                                                              parsed.category):
@@ -110,6 +110,9 @@ def upsert_questions(bank: QuestionBank, questions: Iterable[ParsedQuestion], le
             changed.append(parsed.id)
         else:
             unchanged += 1
+    if new:
+        db.session.flush()
+        db.session.add_all([QuestionVersion(question_id=row.id, number=1, content=content) for row, content in new])
     if retire_missing:
         for key, row in existing.items():
             if key not in seen and not row.retired:
