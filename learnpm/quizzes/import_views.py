@@ -94,7 +94,7 @@ def _request(bank: str, fmt: str, program: str, domain: str, mapping: str) -> Im
 
 
 def _page(form: ImportForm, status: int = 200, **context):
-    return render_template("quizzes/import.html", form=form, statuses=STATUSES, refused=REFUSED,
+    return render_template("quizzes/import.html", form=form, statuses=STATUSES, refused=REFUSED, labels=FORMAT_LABELS,
                            one_program=len(form.program.choices) == 1, **context), status
 
 

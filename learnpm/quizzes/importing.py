@@ -224,16 +224,19 @@ def _normal(category: str) -> list[str]:
     return parts
 
 
-def _mapped(category: str | None, mapping: dict[str, tuple[str, str | None]]) -> tuple[str, str | None] | None:
+def _mapped(category: str | None, mapping: dict[str, tuple[str, str | None]],
+            used: set[str] | None = None) -> tuple[str, str | None] | None:
     """Return the (domain, task) a category maps to: its own entry, a parent's, or one naming its last part."""
     parts = _normal(category or "")
     if not parts:
         return None
-    best, best_len = None, 0
+    best, best_key, best_len = None, None, 0
     for key, target in mapping.items():
         wanted = _normal(key)
         if (parts[:len(wanted)] == wanted or (len(wanted) == 1 and parts[-1] == wanted[0])) and len(wanted) > best_len:
-            best, best_len = target, len(wanted)
+            best, best_key, best_len = target, key, len(wanted)
+    if used is not None and best_key is not None:
+        used.add(best_key)
     return best
 
 
@@ -299,6 +302,7 @@ def _plan(questions: list[ParsedQuestion], problems: list[Problem], request: Imp
     seen: dict[str, int] = {}  # key -> line
     copies: dict[str, int] = {}  # content -> line of its first appearance
     unmapped: set[str] = set()
+    used: set[str] = set()  # the mapping entries some category matched
     write: list[ParsedQuestion] = []
     for question in questions:
         name = _label(question)
@@ -310,7 +314,7 @@ def _plan(questions: list[ParsedQuestion], problems: list[Problem], request: Imp
         if native:
             reason = "" if question.domain in keys.values() else f"unknown domain {question.domain!r}"
         else:
-            reason = _resolve(question, row, current.get(row.id) if row else None, request, keys, unmapped)
+            reason = _resolve(question, row, current.get(row.id) if row else None, request, keys, unmapped, used)
         question.id = key
         content = json.dumps(_source(version_content(question, str)), sort_keys=True, default=str)
         if reason:
@@ -335,6 +339,9 @@ def _plan(questions: list[ParsedQuestion], problems: list[Problem], request: Imp
         if status != UNCHANGED:
             write.append(question)
     report.unmapped = sorted(unmapped)
+    if not native:
+        report.warnings += [Problem(report.path, 1, f"mapping {key!r} matched no category of the file", "warning")
+                            for key in request.mapping if key not in used]
     return write
 
 
@@ -353,9 +360,9 @@ def _refused_lines(questions: list[ParsedQuestion], errors: list[Problem], fmt: 
 
 
 def _resolve(question: ParsedQuestion, row: Question | None, stored: dict | None, request: ImportRequest,
-             keys: dict[str, str], unmapped: set[str]) -> str:
+             keys: dict[str, str], unmapped: set[str], used: set[str]) -> str:
     """Set an imported question's domain and task, keeping what its format cannot hold; return why it cannot."""
-    mapped = _mapped(question.category, request.mapping)
+    mapped = _mapped(question.category, request.mapping, used)
     parts = category_parts(question.category)
     named = keys.get(parts[-1].lower()) if parts else None
     if mapped is None and named is None and question.category:

@@ -161,6 +161,8 @@ def test_map_sets_domain_and_task_and_unmapped_categories_are_listed(runner, qui
     text = "\n".join(lines)
     assert "categories not mapped to a domain" in text and "  $course$/top/Elsewhere" in text
     assert "PM/Planning\n" not in text.split("categories not mapped")[1]
+    _, lines = run(runner, gift, "map", "gift", "--map", "Nowhere=beta", "--domain", "alpha", "--dry-run")
+    assert "mapping 'Nowhere' matched no category of the file" in "\n".join(lines)
 
 
 def test_a_category_mapping_to_nothing_without_a_default_domain_is_not_importable(runner, quiz_imported, tmp_path):
