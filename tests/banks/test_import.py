@@ -332,3 +332,27 @@ def test_import_gift_still_works_and_ends_with_the_summary(runner, quiz_imported
                                  "alpha"])
     assert result.exit_code == 0 and result.output.rstrip().split("\n")[-1] == \
         "4 added, 0 changed, 0 unchanged, 0 not importable"
+
+
+def test_moodle_gift_fixture_types_formats_and_weights(runner, quiz_imported):
+    path = MOODLE / "gift-questions.gift.txt"
+    code, lines = run(runner, path, "fx", "gift", "--domain", "alpha")
+    text = "\n".join(lines)
+    assert lines[-1] == "6 added, 0 changed, 0 unchanged, 3 not importable"
+    assert f"{path}:2: " in text and "essay question" in text  # ::Q8:: How are you? {}
+    assert f"{path}:31: " in text and "numerical question" in text  # ::Q5::
+    assert f"{path}:49: '2-08 TSL' - the same question as line 46" in text  # {T} and {TRUE}: one question
+    assert "'colours': 50% on 'yellow', -100% on 'red', 50% on 'off-beige', -100% on 'blue'" in text
+    assert "'Shortanswer': 50% on 'Cat'" in text
+    rows = {q.key: (q, db.session.get(QuestionVersion, q.id).content) for q in bank_questions("fx")}
+    activities = rows["fx-moodle-activities"][1]
+    assert (activities["type"], activities["format"], activities["stem_html"]) == (
+        "matching", "html", "Match the <b>activity</b> to the description.")
+    assert rows["fx-colours"][1]["type"] == "multiple" and rows["fx-q1"][1]["explanation"].startswith("This is, of")
+
+
+def test_moodle_xml_export_with_one_category(runner, quiz_imported):
+    code, lines = run(runner, MOODLE / "xml-export_category.xml", "fx", "moodle-xml", "--map", "Alpha=beta")
+    assert (code, lines[-1]) == (0, "1 added, 0 changed, 0 unchanged, 0 not importable")
+    [question] = bank_questions("fx")
+    assert (question.key, question.category, question.domain) == ("fx-alpha-question", "$course$/Alpha", "beta")
