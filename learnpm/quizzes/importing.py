@@ -18,7 +18,6 @@ everything wrong inside the file is reported as "not importable" with its line a
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,8 +28,9 @@ from learnpm.errors import ValidationError
 from learnpm.extensions import db
 from learnpm.lessons.models import Program
 from learnpm.quizzes.bankfile import ParsedQuestion, Problem, parse_bank
-from learnpm.quizzes.bankimport import get_or_create_bank, lesson_ids_for, upsert_questions, version_content
-from learnpm.quizzes.interchange import MAX_BYTES, _slug, category_parts, identity_base, parse_aiken, read_gift
+from learnpm.quizzes.bankimport import get_or_create_bank, lesson_ids_for, upsert_questions
+from learnpm.quizzes.importkeys import assign_keys, question_json, source_json
+from learnpm.quizzes.interchange import MAX_BYTES, category_parts, parse_aiken, read_gift
 from learnpm.quizzes.models import Question, QuestionBank, QuestionVersion
 from learnpm.quizzes.moodlexml import read_moodle_xml
 
@@ -43,7 +43,6 @@ STATUSES = (ADDED, CHANGED, UNCHANGED, REFUSED)
 BANK_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 MAP_RE = re.compile(r"(.+)=([A-Za-z0-9_-]+)(?::([A-Za-z0-9._-]+))?")
 ROOTS = {"$course$", "$system$", "$module$", "$cat$", "top"}  # Moodle's context prefixes, not categories
-KEY_LIMIT = 120  # Question.key
 
 
 @dataclass(frozen=True)
@@ -240,27 +239,6 @@ def _mapped(category: str | None, mapping: dict[str, tuple[str, str | None]],
     return best
 
 
-def _source(content: dict) -> dict:
-    """Return a stored version's content without its rendered HTML, to compare with a planned one."""
-    def strip(value):
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if not k.endswith("html")}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-    return strip(content)
-
-
-def _identity(question: ParsedQuestion, bank: str, taken: dict[str, Question]) -> str:
-    """Return the question's key in the bank: an exported key, the bank-prefixed id, or an earlier import's key."""
-    primary = question.id if question.id.startswith(f"{bank}-") else f"{bank}-{question.id}"
-    candidates = [question.title.strip(), question.id, primary]
-    if question.title:
-        candidates.append(f"{bank}-gift-{_slug(question.title)}")  # the key an earlier GIFT import gave it
-    found = next((key for key in candidates if key in taken), None)
-    return found or primary[:KEY_LIMIT]
-
-
 def _run(data: bytes | str, request: ImportRequest, path: str, *, apply: bool) -> ImportReport:
     program = _program(request.program)
     _check_request(request, program)
@@ -297,7 +275,7 @@ def _plan(questions: list[ParsedQuestion], problems: list[Problem], request: Imp
             report.entries.append(Entry(REFUSED, problem.line, "item", reason=problem.message))
     native = request.format == "learnpm"
     current = _current_versions(rows.values())
-    planned_keys = {q.line: q.id for q in questions} if native else _keys(questions, request.bank, rows, current)
+    planned_keys = {q.line: q.id for q in questions} if native else assign_keys(questions, request.bank, rows, current)
     others = _other_banks(set(planned_keys.values()) - set(rows))
     seen: dict[str, int] = {}  # key -> line
     copies: dict[str, int] = {}  # content -> line of its first appearance
@@ -316,7 +294,7 @@ def _plan(questions: list[ParsedQuestion], problems: list[Problem], request: Imp
         else:
             reason = _resolve(question, row, current.get(row.id) if row else None, request, keys, unmapped, used)
         question.id = key
-        content = json.dumps(_source(version_content(question, str)), sort_keys=True, default=str)
+        content = question_json(question)
         if reason:
             pass
         elif key in others:
@@ -396,55 +374,6 @@ def _keep_matching_feedback(question: ParsedQuestion, stored: dict) -> None:
         choice.rationale = rights.get(choice.text, "")
 
 
-def _keys(questions: list[ParsedQuestion], bank: str, rows: dict[str, Question],
-          current: dict[int, dict]) -> dict[int, str]:
-    """Return each question's key (by line); among questions sharing a title or fingerprint, one that says
-    exactly what a bank question says gets that question's key, so reordering them changes nothing."""
-    keys = {q.line: _identity(q, bank, rows) for q in questions}
-    groups: dict[str, list[ParsedQuestion]] = {}
-    for question in questions:
-        groups.setdefault(identity_base(question), []).append(question)
-    for base, group in groups.items():
-        if len(group) < 2:
-            continue
-        pattern = re.compile(re.escape(f"{bank}-{base}") + r"(?:-\d+)?")
-        stored = {json.dumps(_source(current[row.id]), sort_keys=True, default=str): key
-                  for key, row in rows.items() if pattern.fullmatch(key) and row.id in current}
-        matched: dict[int, str] = {}
-        for question in group:
-            key = stored.get(json.dumps(_source(version_content(question, str)), sort_keys=True, default=str))
-            if key and key not in matched.values():
-                matched[question.line] = key
-        used = set(matched.values())
-        for question in group:  # the others, in file order: their own key if free, else the next free one
-            key, number = matched.get(question.line, keys[question.line]), 2
-            while question.line not in matched and key in used:
-                key, number = f"{bank}-{base}-{number}", number + 1
-            keys[question.line] = key
-            used.add(key)
-    _match_by_content(questions, rows, current, keys)
-    return keys
-
-
-def _match_by_content(questions: list[ParsedQuestion], rows: dict[str, Question], current: dict[int, dict],
-                      keys: dict[int, str]) -> None:
-    """Give a question the bank finds under no key the key of a bank question that says exactly the same.
-
-    This keeps questions imported before identities were titles and fingerprints (keyed by line number then,
-    `bank-gift-12`, `bank-aiken-3`) and questions whose title alone was renamed, with their history.
-    """
-    loose = [q for q in questions if keys[q.line] not in rows]
-    if not loose or not rows:
-        return
-    taken = {key for key in keys.values() if key in rows}
-    by_content = {json.dumps(_source(current[row.id]), sort_keys=True, default=str): key
-                  for key, row in rows.items() if row.id in current and key not in taken}
-    for question in loose:
-        key = by_content.pop(json.dumps(_source(version_content(question, str)), sort_keys=True, default=str), None)
-        if key:
-            keys[question.line] = key
-
-
 def _same(question: ParsedQuestion, row: Question, stored: dict | None, content: str,
           lesson_ids: dict[str, int]) -> bool:
     """Tell whether writing the question would change nothing a learner or an instructor sees."""
@@ -453,7 +382,7 @@ def _same(question: ParsedQuestion, row: Question, stored: dict | None, content:
     mine = (question.type, question.domain, question.task, question.difficulty or "medium", question.check,
             question.pool, question.category, lesson_ids.get(question.lesson or ""))
     theirs = (row.type, row.domain, row.task, row.difficulty, row.check, row.pool, row.category, row.lesson_id)
-    return mine == theirs and content == json.dumps(_source(stored), sort_keys=True, default=str)
+    return mine == theirs and content == source_json(stored)
 
 
 def _current_versions(rows: Iterable[Question]) -> dict[int, dict]:
