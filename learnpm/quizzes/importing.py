@@ -8,11 +8,11 @@ The service behind `learnpm questions import` and the browser's `/instructor/ban
     report.summary()                         # "3 added, 1 changed, 40 unchanged, 2 not importable"
 
 A question's identity is its GIFT `::title::` or Moodle XML name, else a fingerprint of what it asks
-(interchange.assign_ids): never a line number. The file's title of an exported question is its key, so an
-export imported into the same bank finds the same questions. Fields a format cannot hold (task, difficulty,
-lesson, knowledge check, pool) are kept from the question already in the bank. Both functions raise
-learnpm.errors.ValidationError for a bad request (unknown format, program, domain or task, bad bank slug);
-everything wrong inside the file is reported as "not importable" with its line and why.
+(interchange.assign_ids, importkeys.assign_keys): never a line number. The file's title of an exported
+question is its key, so an export imported into the same bank finds the same questions. Fields a format
+cannot hold (task, difficulty, lesson, knowledge check, pool) are kept from the question already in the
+bank. Both functions raise learnpm.errors.ValidationError for a bad request (unknown format, program,
+domain or task, bad bank slug); everything wrong inside the file is reported as "not importable" with its line and why.
 """
 
 from __future__ import annotations
