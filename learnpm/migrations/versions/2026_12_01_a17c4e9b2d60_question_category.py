@@ -32,5 +32,5 @@ def upgrade():
 
 def downgrade():
     op.drop_table('import_uploads')
-    with op.batch_alter_table('questions', schema=None) as batch_op:
-        batch_op.drop_column('category')
+    # A plain DROP COLUMN (SQLite 3.35+): a batch rebuild of `questions` fails, other tables refer to it.
+    op.drop_column('questions', 'category')
