@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from flask import Flask, jsonify, redirect, request, session, url_for
+from flask import Flask, current_app, jsonify, redirect, request, session, url_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -64,7 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from learnpm import mail, models  # every model, for Alembic and the shell
-    from learnpm.auth import sessions
+    from learnpm.auth import sessions, usercache
     from learnpm.auth.views import SESSION_KEY
 
     db.init_app(app)
@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Please log in to see this page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    usercache.init_app(app)
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -86,7 +87,15 @@ def _init_extensions(app: Flask) -> None:
         login_session = session.get(SESSION_KEY)
         if not user_id.isdigit() or not version.isdigit() or not isinstance(login_session, int):
             return None
-        return sessions.load(int(user_id), int(version), login_session)
+        key = (int(user_id), int(version), login_session)
+        cache = usercache.of(current_app)  # login_manager is shared by every app in the process: not a closure
+        cached = cache.get(key)
+        if cached is not None:
+            return usercache.attach(db.session(), cached)
+        user = sessions.load(*key)
+        if user is not None:
+            cache.put(key, user)
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():

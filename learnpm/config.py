@@ -113,6 +113,8 @@ def from_environment(instance_path: str, have_key: bool = False) -> dict:
         "LEARNPM_COMPLETION_SHARE": _float("LEARNPM_COMPLETION_SHARE", 0.8),
         "LEARNPM_TRUSTED_PROXIES": _int("LEARNPM_TRUSTED_PROXIES", 0),
         "LEARNPM_DB_RETRY_SECONDS": _float("LEARNPM_DB_RETRY_SECONDS", 15.0),
+        # How long a process may serve a logged-in user without reading the database (PRODUCT.md: <= 5 s).
+        "LEARNPM_USER_CACHE_SECONDS": _float("LEARNPM_USER_CACHE_SECONDS", 4.0),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "LEARNPM_SMTP_URL": os.environ.get("LEARNPM_SMTP_URL", ""),

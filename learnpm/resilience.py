@@ -72,6 +72,12 @@ def _may_run_again(app: Flask) -> bool:
 class LearnpmFlask(Flask):
     """Flask, whose requests are run again when the database could not be reached (see the module's docstring)."""
 
+    def process_response(self, response):
+        response = super().process_response(response)
+        if response.status_code == 503:  # the limiter's headers rewrite Retry-After from its own window
+            response.headers["Retry-After"] = "1"
+        return response
+
     def full_dispatch_request(self):
         started = time.monotonic()
         delay = FIRST_DELAY

@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from learnpm import create_app
+from learnpm.auth import usercache
 from learnpm.auth.models import User, normalize_email
 from learnpm.auth.passwords import hash_password
 from learnpm.extensions import db, limiter
@@ -106,6 +107,27 @@ def app(_schema, database_url, tmp_path, app_config):
         yield app
         _empty_tables()
         db.engine.dispose()
+
+
+class MonotonicClock:
+    """A monotonic clock (seconds) that a test moves by hand."""
+
+    def __init__(self):
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def user_cache_clock(monkeypatch):
+    """The clock by which each app process's cache of logged-in users expires, moved by the test."""
+    clock = MonotonicClock()
+    monkeypatch.setattr(usercache, "clock", clock)
+    return clock
 
 
 @pytest.fixture

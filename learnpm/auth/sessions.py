@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 
 from learnpm import audit
+from learnpm.auth import usercache
 from learnpm.auth.models import LoginSession, User
 from learnpm.extensions import db
 from learnpm.timeutil import utcnow
@@ -34,6 +35,7 @@ def end(user_id: int, session_id: int | None) -> None:
     if session_id is not None:
         db.session.execute(delete(LoginSession).where(LoginSession.id == session_id,
                                                       LoginSession.user_id == user_id))
+        usercache.forget_on_commit(db.session(), user_id)
 
 
 def end_all(user: User, keep: int | None = None, actor: User | str | None = None) -> None:
@@ -42,6 +44,7 @@ def end_all(user: User, keep: int | None = None, actor: User | str | None = None
     if keep is not None:
         query = query.where(LoginSession.id != keep)
     db.session.execute(query)
+    usercache.forget_on_commit(db.session(), user.id)
     user.session_version += 1
     if actor is not None:
         audit.record(actor, "user.sessions_ended", f"user:{user.id}")
