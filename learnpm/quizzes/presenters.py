@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import datetime
 
 from learnpm.quizzes import clock
@@ -66,40 +67,68 @@ def visible_items(attempt: Attempt, items: list[AttemptItem], now: datetime) -> 
     return items
 
 
+def attempt_clock(attempt: Attempt, now: datetime) -> dict:
+    """The attempt's clock as its page and API show it: deadline, time left and the break, from the server."""
+    is_open = attempt.status == "open"
+    return {"deadline": iso(attempt.deadline), "server_time": iso(now),
+            "seconds_left": clock.seconds_left(attempt.deadline, now) if is_open else None,
+            "break_ends_at": iso(clock.break_ends_at(attempt.break_started_at, attempt.break_minutes,
+                                                     attempt.break_ended_at)),
+            "on_break": is_open and clock.on_break(attempt.break_started_at, attempt.break_minutes, now,
+                                                   attempt.break_ended_at)}
+
+
+def feedback_state(attempt: Attempt, items: list[AttemptItem], answers: dict[int, AttemptAnswer]) -> dict:
+    """Tutor mode: the feedback of each question already checked, by question."""
+    return {item.question_key: tutor_feedback(item, answers[item.id].answer, item.correct, attempt.salt)
+            for item in items
+            if item.correct is not None and item.id in answers and answers[item.id].answer is not None}
+
+
 def attempt_payload(attempt: Attempt, items: list[AttemptItem], answers: dict[int, AttemptAnswer], now) -> dict:
     shown = visible_items(attempt, items, now)
-    on_break = attempt.status == "open" and clock.on_break(attempt.break_started_at, attempt.break_minutes, now,
-                                                           attempt.break_ended_at)
     payload = {
         "id": attempt.id, "mode": attempt.mode, "status": "open" if attempt.status == "open" else "closed",
-        "deadline": iso(attempt.deadline), "server_time": iso(now),
-        "seconds_left": clock.seconds_left(attempt.deadline, now) if attempt.status == "open" else None,
+        **attempt_clock(attempt, now),
         "questions_total": len(items),
         "sections": max((item.section for item in items), default=1),
         "breaks": attempt.breaks or [],
         "break_minutes": attempt.break_minutes, "break_started_at": iso(attempt.break_started_at),
-        "break_ends_at": iso(clock.break_ends_at(attempt.break_started_at, attempt.break_minutes,
-                                                 attempt.break_ended_at)),
-        "on_break": on_break,
         "locked_section": attempt.locked_section,
         "questions": [public_question(item, attempt.salt) for item in shown],
-        "answers": {item.question_key: _saved(answers[item.id], item, attempt.salt)
-                    for item in shown if item.id in answers},
+        "answers": saved_state(shown_items(attempt, shown), answers),
     }
     if attempt.feedback == "immediate":
-        payload["feedback"] = {
-            item.question_key: tutor_feedback(item, answers[item.id].answer, item.correct, attempt.salt)
-            for item in shown
-            if item.correct is not None and item.id in answers and answers[item.id].answer is not None}
+        payload["feedback"] = feedback_state(attempt, shown, answers)
     if attempt.status == "closed":
         payload["result"] = result_payload(attempt)
     return payload
 
 
-def _saved(saved: AttemptAnswer, item: AttemptItem, salt: str) -> dict:
-    ids = opaque_ids(salt, item.question_key, item.version.content)
-    return {"answer": to_public(saved.answer, item.version.content, ids), "flagged": saved.flagged,
-            "struck": struck_public(saved.struck, ids)}
+@dataclass(frozen=True)
+class ShownItem:
+    """What turning an item's saved answer into the learner's ids needs, kept with an attempt's cached page."""
+
+    question_key: str
+    type: str
+    ids: dict[str, str]
+
+
+def shown_items(attempt: Attempt, items: list[AttemptItem]) -> dict[int, ShownItem]:
+    return {item.id: ShownItem(item.question_key, item.version.content["type"],
+                               opaque_ids(attempt.salt, item.question_key, item.version.content)) for item in items}
+
+
+def saved_state(shown: dict[int, ShownItem], answers: dict[int, AttemptAnswer]) -> dict[str, dict]:
+    """The learner's saved answers, flags and struck-out options by question, in the ids the page shows."""
+    state = {}
+    for item_id, saved in answers.items():
+        item = shown.get(item_id)
+        if item is not None:
+            answer = None if saved.answer is None else question_type(item.type).relabel(saved.answer, item.ids)
+            state[item.question_key] = {"answer": answer, "flagged": saved.flagged,
+                                        "struck": struck_public(saved.struck, item.ids)}
+    return state
 
 
 def tutor_feedback(item, answer: object, correct: bool, salt: str) -> dict:

@@ -12,12 +12,13 @@ from learnpm.auth.models import User, normalize_email
 from learnpm.errors import DomainError
 from learnpm.extensions import db, limiter
 from learnpm.lessons.models import Course, Program
-from learnpm.quizzes import clock, presenters, services
+from learnpm.quizzes import clock, pagecache, presenters, services
 from learnpm.quizzes.models import Accommodation
 from learnpm.reports import charts
 from learnpm.timeutil import now
 
 bp = Blueprint("quizzes", __name__)
+bp.record_once(lambda state: pagecache.init_app(state.app))
 
 MODE_TITLES = {"check": "Knowledge check", "practice": "Domain practice", "custom": "Custom quiz",
                "final": "End-of-course assessment", "mock": "Full mock exam", "review": "Spaced review"}
@@ -76,15 +77,11 @@ def attempt(attempt_id: int):
     moment = now()
     attempt = services.get_attempt(current_user, attempt_id, moment)
     db.session.commit()
-    items = attempt.items
     answers = services.answers_of(attempt)
-    program = db.session.get(Program, attempt.program_id).rules
     if attempt.status == "open":
-        return render_template("quizzes/attempt.html", attempt=attempt, title=MODE_TITLES[attempt.mode],
-                               payload=presenters.attempt_payload(attempt, items, answers, moment), now=moment,
-                               break_ends=clock.break_ends_at(attempt.break_started_at, attempt.break_minutes,
-                                                              attempt.break_ended_at),
-                               form=FlaskForm())
+        return _open_attempt(attempt, answers, moment)
+    items = attempt.items
+    program = db.session.get(Program, attempt.program_id).rules
     # A final's results give the score and domain ratings only: its questions' keys are never shown.
     final = attempt.mode == "final"
     seconds = presenters.seconds_per_item(attempt, items, answers)
@@ -105,6 +102,22 @@ def attempt(attempt_id: int):
                            tasks=[] if final else presenters.task_breakdown(items), trend=trend,
                            trend_chart=trend_chart, missed=min(missed, services.COUNT_RANGE[1]),
                            program_key=db.session.get(Program, attempt.program_id).key)
+
+
+def _open_attempt(attempt, answers, moment):
+    """The page of an open attempt: its questions come from the cached static part (none during a break);
+    the learner's saved answers go beside them as JSON."""
+    payload = presenters.attempt_clock(attempt, moment)
+    static = None if payload["on_break"] else pagecache.static_part(attempt)
+    state = {"answers": presenters.saved_state(static.items, answers) if static else {},
+             "feedback": presenters.feedback_state(attempt, attempt.items, answers)
+             if static and attempt.feedback == "immediate" and answers else {}}
+    payload["questions_total"] = static.total if static else None
+    return render_template("quizzes/attempt.html", attempt=attempt, title=MODE_TITLES[attempt.mode], payload=payload,
+                           static=static, state=state, now=moment,
+                           break_ends=clock.break_ends_at(attempt.break_started_at, attempt.break_minutes,
+                                                          attempt.break_ended_at),
+                           form=FlaskForm())
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

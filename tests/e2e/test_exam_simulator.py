@@ -202,6 +202,7 @@ def test_the_break_screen_stops_the_exam_clock_and_ends_early(sized, quiz_import
     for number in range(1, 5):  # the first section of the small program's mock
         if number > 1:
             shown(page).get_by_role("button", name="Next").click()
+            expect(page.get_by_role("heading", name=re.compile(rf"^Question {number} of"))).to_be_visible()
         answer_visible_question(shown(page))
         page.wait_for_timeout(700)  # past the text answer's debounce
         saved(page)
@@ -268,6 +269,7 @@ def test_a_custom_quiz_from_missed_holds_only_questions_answered_wrong(sized, qu
     for number in range(1, 5):  # answer four (the first option, right or wrong), leave five blank
         if number > 1:
             shown(page).get_by_role("button", name="Next").click()
+            expect(page.get_by_role("heading", name=re.compile(rf"^Question {number} of"))).to_be_visible()
         answer_visible_question(shown(page))
         page.wait_for_timeout(700)
         saved(page)

@@ -33,6 +33,8 @@ def test_timed_practice_quiz_survives_a_reload_and_teaches_through_feedback(page
     expect(page.get_by_role("heading", name="Question 2 of 3")).to_be_visible()  # back where we were
     expect(page.get_by_label("Flag for review")).to_be_checked()
     expect(timer).to_have_text(re.compile(r"^4:[0-5]\d$"))  # the server's clock kept running
+    page.locator("section.question:not([hidden])").get_by_role("button", name="Previous").click()
+    expect_answer_kept(page.locator("section.question:not([hidden])"))  # the saved answer, shown again
 
     page.locator("#to-review").click()
     review = page.get_by_role("region", name="Review before submitting")
@@ -63,3 +65,17 @@ def answer_visible_question(section):
             select.select_option(index=1)
     else:
         section.get_by_label("Your answer").fill("charter")
+
+
+def expect_answer_kept(section):
+    """The answer that answer_visible_question gave is shown in the question's controls."""
+    kind = section.get_attribute("data-type")
+    if kind == "single":
+        expect(section.get_by_role("radio").first).to_be_checked()
+    elif kind == "multiple":
+        expect(section.get_by_role("checkbox").first).to_be_checked()
+    elif kind == "matching":
+        for select in section.locator("select").all():
+            expect(select).not_to_have_value("")
+    else:
+        expect(section.get_by_label("Your answer")).to_have_value("charter")

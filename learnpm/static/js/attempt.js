@@ -401,6 +401,43 @@
     return;
   }
 
+  // ---- the learner's saved answers, sent beside the questions (which are cached and never carry them) ----
+  function applySaved(section, saved) {
+    var answer = saved.answer, type = section.dataset.type;
+    if (answer !== null && answer !== undefined) {
+      if (type === "single" || type === "hotspot" || type === "multiple") {
+        var chosen = [].concat(answer);
+        Array.prototype.forEach.call(section.querySelectorAll("fieldset input[value]"), function (input) {
+          input.checked = chosen.indexOf(input.value) >= 0;
+        });
+      } else if (type === "matching") {
+        Array.prototype.forEach.call(section.querySelectorAll("select[data-left]"), function (select) {
+          select.value = answer[select.dataset.left] || "";
+        });
+      } else {
+        var text = section.querySelector("fieldset input[type=text]");
+        if (text) { text.value = answer; }
+      }
+    }
+    if (saved.flagged) { section.dataset.flagged = "true"; }
+    (saved.struck || []).forEach(function (id) {
+      var row = section.querySelector('.option-row[data-option="' + id + '"]');
+      if (!row) { return; }
+      row.classList.add("struck");
+      var button = row.querySelector(".strike");
+      if (button) { button.setAttribute("aria-pressed", "true"); }
+    });
+  }
+
+  var stateEl = document.getElementById("attempt-state");
+  var state = stateEl ? JSON.parse(stateEl.textContent) : { answers: {}, feedback: {} };
+  questions.forEach(function (section) {
+    var key = section.dataset.key;
+    if (state.answers[key]) { applySaved(section, state.answers[key]); }
+    if (state.feedback && state.feedback[key]) { showFeedback(key, state.feedback[key]); }
+  });
+  refreshReview();
+
   questions.forEach(markRegions);
   var start = location.hash.indexOf("#q-") === 0 ? location.hash.slice(3) : null;
   if (location.hash === "#review") { show(null); }
