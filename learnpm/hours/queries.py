@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, union_all
 
 from learnpm.extensions import db
 from learnpm.hours.crediting import is_complete
@@ -39,14 +39,24 @@ class HoursSummary:
     entries: list[HoursEntry]
 
 
+_ENGAGED_BY_LESSON = union_all(  # sealed seconds per lesson, and the open record's: one round trip
+    select(LessonProgress.lesson_id, LessonProgress.engaged_seconds).where(LessonProgress.user_id == bindparam("user")),
+    select(EngagementClock.open_lesson_id, EngagementClock.open_seconds).where(
+        EngagementClock.user_id == bindparam("user"), EngagementClock.open_lesson_id.is_not(None)))
+
+
 def engaged_by_lesson(user_id: int) -> dict[int, int]:
     """Return engaged seconds per lesson id, the open record included."""
-    seconds = dict(db.session.execute(select(LessonProgress.lesson_id, LessonProgress.engaged_seconds)
-                                      .where(LessonProgress.user_id == user_id)).all())
-    clock = db.session.get(EngagementClock, user_id)
-    if clock and clock.open_lesson_id:
-        seconds[clock.open_lesson_id] = seconds.get(clock.open_lesson_id, 0) + clock.open_seconds
+    seconds: dict[int, int] = {}
+    for lesson_id, engaged in db.session.execute(_ENGAGED_BY_LESSON, {"user": user_id}):
+        seconds[lesson_id] = seconds.get(lesson_id, 0) + engaged
     return seconds
+
+
+def completed_of(user_id: int, rated_seconds: dict[int, int], share: float) -> set[int]:
+    """The lessons among `rated_seconds` (lesson id -> rated seconds) the learner completed, in one query."""
+    return {lesson_id for lesson_id, engaged in engaged_by_lesson(user_id).items()
+            if lesson_id in rated_seconds and is_complete(engaged, rated_seconds[lesson_id], share, None)}
 
 
 _ENGAGED_IN_LESSON = select(  # built once: the lesson page asks it on every view
@@ -61,15 +71,6 @@ _ENGAGED_IN_LESSON = select(  # built once: the lesson page asks it on every vie
 def engaged_in_lesson(user_id: int, lesson_id: int) -> int:
     """Return the learner's engaged seconds in one lesson, the open record included (one query)."""
     return int(db.session.scalar(_ENGAGED_IN_LESSON, {"user": user_id, "lesson": lesson_id}))
-
-
-def completed_lessons(user_id: int, share: float) -> set[int]:
-    engaged = engaged_by_lesson(user_id)
-    if not engaged:
-        return set()
-    lessons = db.session.execute(select(Lesson.id, Lesson.duration_minutes).where(Lesson.id.in_(engaged))).all()
-    return {lesson_id for lesson_id, minutes in lessons
-            if is_complete(engaged[lesson_id], minutes * 60, share, None)}
 
 
 def summary(user_id: int, share: float) -> HoursSummary:

@@ -58,6 +58,61 @@ def course_outline(course: Course, include_drafts: bool = False) -> list[tuple[M
     return [(m, by_module[m.id]) for m in modules]
 
 
+@dataclass(frozen=True)
+class OutlineLesson:
+    id: int
+    slug: str
+    title: str
+    duration_minutes: int
+    domain: str
+
+
+@dataclass(frozen=True)
+class OutlineModule:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    id: int
+    slug: str
+    title: str
+    intro_html: str
+    program_id: int
+
+
+@dataclass(frozen=True)
+class ReadingOutline:
+    """A published course as its learners' course page shows it: nothing in it depends on who reads."""
+
+    course: CourseSummary
+    modules: tuple[tuple[OutlineModule, tuple[OutlineLesson, ...]], ...]
+
+    @property
+    def rated_seconds(self) -> dict[int, int]:
+        return {lesson.id: lesson.duration_minutes * 60 for _, lessons in self.modules for lesson in lessons}
+
+
+def reading_outline(slug: str) -> ReadingOutline | None:
+    """The published course `slug` with its modules and published lessons, in order (two light queries)."""
+    course = db.session.execute(select(Course.id, Course.slug, Course.title, Course.intro_html, Course.program_id)
+                                .where(Course.slug == slug, Course.published.is_(True))).first()
+    if course is None:
+        return None
+    rows = db.session.execute(
+        select(Module.id, Module.title, Lesson.id, Lesson.slug, Lesson.title, Lesson.duration_minutes, Lesson.domain)
+        .outerjoin(Lesson, (Lesson.module_id == Module.id) & Lesson.draft.is_(False) & Lesson.retired.is_(False))
+        .where(Module.course_id == course.id, Module.retired.is_(False))
+        .order_by(Module.position, Lesson.position)).all()
+    modules: dict[int, tuple[OutlineModule, list[OutlineLesson]]] = {}
+    for module_id, module_title, *lesson in rows:
+        _, lessons = modules.setdefault(module_id, (OutlineModule(module_id, module_title), []))
+        if lesson[0] is not None:
+            lessons.append(OutlineLesson(*lesson))
+    return ReadingOutline(CourseSummary(*course), tuple((m, tuple(ls)) for m, ls in modules.values()))
+
+
 # The reading page's statements, built once (building one costs more than running it).
 _PUBLISHED_LESSON = (select(Lesson).join(Course).options(joinedload(Lesson.module)).where(
     Course.slug == bindparam("course"), Lesson.slug == bindparam("lesson"), *PUBLISHED_LESSON))
@@ -70,11 +125,43 @@ _NEIGHBORS = union_all(
            .order_by(Lesson.position).limit(1).subquery()))
 
 
-def get_published_lesson(course_slug: str, lesson_slug: str) -> Lesson:
+@dataclass(frozen=True)
+class PageRef:
+    id: int
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    """A published lesson as its reading page shows it to every learner alike (safe to keep between requests)."""
+
+    id: int
+    slug: str
+    title: str
+    html: str
+    toc: list
+    objectives: list
+    domain: str
+    domain_title: str
+    duration_minutes: int
+    course: PageRef
+    module: PageRef
+    previous: object  # (slug, title, position) of the published lesson before, or None
+    following: object
+
+
+def reading_lesson(course_slug: str, lesson_slug: str) -> LessonPage | None:
+    """The published lesson with what its page shows around it (two queries), or None."""
     lesson = db.session.scalar(_PUBLISHED_LESSON, {"course": course_slug, "lesson": lesson_slug})
     if lesson is None:
-        raise NotFound("There is no such lesson.")
-    return lesson
+        return None
+    previous, following = neighbors(lesson)
+    domain = lesson.course.program.rules.domain(lesson.domain)
+    return LessonPage(lesson.id, lesson.slug, lesson.title, lesson.html, lesson.toc, lesson.objectives, lesson.domain,
+                      domain["title"] if domain else lesson.domain, lesson.duration_minutes,
+                      PageRef(lesson.course.id, lesson.course.slug, lesson.course.title),
+                      PageRef(lesson.module.id, lesson.module.slug, lesson.module.title), previous, following)
 
 
 def neighbors(lesson: Lesson):

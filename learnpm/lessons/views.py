@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from learnpm.extensions import db, limiter
+from learnpm.memo import short_cache
 from learnpm.glossary import services as glossary_services
-from learnpm.hours.queries import completed_lessons, engaged_in_lesson
+from learnpm.errors import NotFound
+from learnpm.glossary.models import GlossaryTerm, ReferencePage
+from learnpm.hours.queries import completed_of, engaged_in_lesson
 from learnpm.lessons import services
-from learnpm.lessons.models import MediaFile
+from learnpm.lessons.models import Course, Lesson, MediaFile, Module, Program
 from learnpm.lessons.search import MAX_TERMS, MIN_TERM, search_terms
 from learnpm.quizzes.services import check_status
 
 bp = Blueprint("lessons", __name__)
+OUTLINE_SECONDS = 5.0  # a lesson published on another server shows on this one's course pages within this
+OUTLINE_MODELS = (Course, Module, Lesson, ReferencePage)  # a commit here that writes one clears the outlines
+LESSON_MODELS = (Program, Course, Module, Lesson, GlossaryTerm)
 
 
 @bp.get("/")
@@ -25,22 +33,55 @@ def catalog():
 @bp.get("/courses/<course_slug>")
 @login_required
 def course(course_slug: str):
-    course = services.get_course(course_slug)
-    done = completed_lessons(current_user.id, current_app.config["LEARNPM_COMPLETION_SHARE"])
-    return render_template("lessons/course.html", course=course, outline=services.course_outline(course), done=done,
-                           aids=glossary_services.references(course))
+    page = short_cache(current_app, "course_page", OUTLINE_SECONDS, OUTLINE_MODELS).get_or_make(
+        course_slug, lambda: _course_page(course_slug))
+    if page is None:
+        raise NotFound("There is no such course.")
+    outline, aids = page
+    done = completed_of(current_user.id, outline.rated_seconds, current_app.config["LEARNPM_COMPLETION_SHARE"])
+    return render_template("lessons/course.html", course=outline.course, outline=outline.modules, done=done, aids=aids)
+
+
+def _course_page(slug: str):
+    """What every learner's course page shows alike: kept a few seconds per process (learnpm.memo)."""
+    outline = services.reading_outline(slug)
+    if outline is None:
+        return None
+    return outline, tuple(AidLink(page.slug, page.title) for page in glossary_services.references(outline.course))
+
+
+def _lesson_page(course_slug: str, lesson_slug: str):
+    """What every learner's page of a lesson shows alike: kept a few seconds per process (learnpm.memo)."""
+    lesson = services.reading_lesson(course_slug, lesson_slug)
+    if lesson is None:
+        return None
+    return lesson, tuple(TermLink(t.slug, t.term) for t in glossary_services.lesson_terms(lesson.id))
+
+
+@dataclass(frozen=True)
+class TermLink:
+    slug: str
+    term: str
+
+
+@dataclass(frozen=True)
+class AidLink:
+    slug: str
+    title: str
 
 
 @bp.get("/courses/<course_slug>/<lesson_slug>")
 @login_required
 def lesson(course_slug: str, lesson_slug: str):
-    lesson = services.get_published_lesson(course_slug, lesson_slug)
-    previous, following = services.neighbors(lesson)
+    page = short_cache(current_app, "lesson_page", OUTLINE_SECONDS, LESSON_MODELS).get_or_make(
+        (course_slug, lesson_slug), lambda: _lesson_page(course_slug, lesson_slug))
+    if page is None:
+        raise NotFound("There is no such lesson.")
+    lesson, terms = page
     counted = engaged_in_lesson(current_user.id, lesson.id)
     checks, passed = check_status(current_user.id, lesson.id)
-    return render_template("lessons/lesson.html", lesson=lesson, previous=previous, following=following,
-                           terms=glossary_services.lesson_terms(lesson.id),
-                           counted_seconds=counted, check_questions=checks, check_passed=passed,
+    return render_template("lessons/lesson.html", lesson=lesson, previous=lesson.previous, following=lesson.following,
+                           terms=terms, counted_seconds=counted, check_questions=checks, check_passed=passed,
                            heartbeat_seconds=current_app.config["LEARNPM_HEARTBEAT_SECONDS"],
                            idle_seconds=current_app.config["LEARNPM_IDLE_SECONDS"])
 
