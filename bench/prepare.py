@@ -10,13 +10,14 @@ from learnpm.auth.passwords import hash_password
 from learnpm.extensions import db
 
 
-def main(learners: int, password: str, prefix: str = "bench") -> None:
+def main(learners: int, password: str, prefix: str = "bench", content: bool = True) -> None:
     app = create_app()
     with app.app_context():
         upgrade()
-        result = app.test_cli_runner().invoke(args=["content", "import", "content"])
-        if result.exit_code:
-            sys.exit(result.output)
+        if content:
+            result = app.test_cli_runner().invoke(args=["content", "import", "content"])
+            if result.exit_code:
+                sys.exit(result.output)
         hashed = hash_password(password)
         for i in range(learners):
             email = f"{prefix}{i}@example.com"
@@ -26,4 +27,4 @@ def main(learners: int, password: str, prefix: str = "bench") -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2], *sys.argv[3:4])
+    main(int(sys.argv[1]), sys.argv[2], *sys.argv[3:4], content="--no-content" not in sys.argv)

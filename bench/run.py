@@ -33,7 +33,12 @@ LESSON = "capm-prep/projects-and-operations"
 PAGES = (
     ("catalog", "/"),
     ("lesson_page", f"/courses/{LESSON}"),
+    ("course_page", "/courses/capm-prep"),
 )
+STORM_LEARNERS = 1000
+STORM_SECONDS = float(os.environ.get("BENCH_STORM_SECONDS", "60"))
+# A class behind one proxy shares one address: the storm runs with the per-address log-in limit raised so.
+STORM_ADDRESS_LIMIT = "2000 per minute"
 
 
 def free_port() -> int:
@@ -136,12 +141,56 @@ def lua_rotation(path: Path, method: str, requests: list[tuple[str, dict, str]])
 def prepare_database(env: dict) -> None:
     subprocess.run([str(BIN / "python"), str(ROOT / "bench" / "prepare.py"), str(LEARNERS), PASSWORD], env=env,
                    cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([str(BIN / "python"), str(ROOT / "bench" / "prepare.py"), str(STORM_LEARNERS), PASSWORD, "storm",
+                    "--no-content"], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+def login_storm(base: str) -> dict:
+    """STORM_LEARNERS learners log in at an even pace over STORM_SECONDS, each as a browser does: the log-in
+    page, then the form. The figure is the time from the first request to the redirect, per learner."""
+    from concurrent.futures import ThreadPoolExecutor
+    from http.client import HTTPConnection
+
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+
+    def one(i: int) -> float | None:
+        time.sleep(max(0.0, start + i * STORM_SECONDS / STORM_LEARNERS - time.monotonic()))
+        began = time.monotonic()
+        try:
+            conn = HTTPConnection(host, int(port), timeout=60)
+            conn.request("GET", "/login")
+            page = conn.getresponse()
+            body = page.read().decode()
+            cookie = page.getheader("Set-Cookie", "").split(";")[0]
+            token = re.search(r'name="csrf-token" content="([^"]+)"', body).group(1)
+            form = urllib.parse.urlencode({"email": f"storm{i}@example.com", "password": PASSWORD,
+                                           "csrf_token": token})
+            conn.request("POST", "/login", body=form, headers={
+                "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+            answer = conn.getresponse()
+            answer.read()
+            conn.close()
+            return (time.monotonic() - began) * 1000 if answer.status == 302 else None
+        except (OSError, AttributeError):
+            return None
+
+    start = time.monotonic() + 0.5
+    with ThreadPoolExecutor(max_workers=400) as pool:
+        times = list(pool.map(one, range(STORM_LEARNERS)))
+    done = sorted(t for t in times if t is not None)
+
+    def pct(p: float) -> float:
+        return round(done[min(len(done) - 1, int(p * len(done)))], 1) if done else None
+
+    return {"learners": STORM_LEARNERS, "seconds": STORM_SECONDS, "p50_ms": pct(0.50), "p99_ms": pct(0.99),
+            "errors": STORM_LEARNERS - len(done), "address_limit": STORM_ADDRESS_LIMIT}
 
 
 def measure_app(database_url: str | None, baseline_rps: float, workdir: Path) -> dict:
     env = dict(os.environ, SECRET_KEY="bench-" + "k" * 40, LEARNPM_INSTANCE_PATH=str(workdir),
                LEARNPM_ENV="development", LEARNPM_HEARTBEAT_LIMIT="100000 per second",
-               LEARNPM_ANSWER_LIMIT="100000 per second")
+               LEARNPM_ANSWER_LIMIT="100000 per second", LEARNPM_ATTEMPT_LIMIT="100000 per minute",
+               LEARNPM_LOGIN_ADDRESS_LIMIT=STORM_ADDRESS_LIMIT)
     env.pop("REDIS_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -176,6 +225,17 @@ def measure_app(database_url: str | None, baseline_rps: float, workdir: Path) ->
                     saves.append((f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}", headers, body))
         script = lua_rotation(workdir / "answer.lua", "PUT", saves)
         record("answer_save", wrk(server.url, script=script))
+        # Each learner reopens their open 150-question mock: the page carries its questions (no other request).
+        mocks = [api(server.url, "POST", "/api/v1/attempts", session, {"mode": "mock"}) for session in sessions]
+        pages = [(f"/attempts/{mock['id']}", {"Cookie": cookie}, "") for mock, (cookie, _) in
+                 zip(mocks, sessions, strict=True)]
+        for _ in range(8):  # "reopened": each worker has shown each page before (its questions are built)
+            for path, headers, _ in pages:
+                urllib.request.urlopen(urllib.request.Request(server.url + path, headers=headers)).read()  # noqa: S310
+        script = lua_rotation(workdir / "attempt.lua", "GET", pages)
+        record("attempt_page", wrk(server.url, script=script))
+        results["login_storm"] = login_storm(server.url)
+        print(f"  login_storm  {results['login_storm']}")
         results["rss_mb"] = server.worker_rss_mb()
         return results
     finally:

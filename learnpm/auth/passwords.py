@@ -12,7 +12,12 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 MIN_LENGTH = 15
 MAX_LENGTH = 128
 
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+# Argon2id at OWASP's recommended minimum (Password Storage Cheat Sheet): 19 MiB, 2 passes, 1 lane. About
+# 30 ms of one core per check, against some 120-220 ms for argon2-cffi's default (64 MiB, 3 passes, 4 lanes),
+# so a class of 1,000 logging in within a minute fits two workers (docs/performance.md). A hash made with
+# other parameters verifies still and is remade with these at the next log-in.
+ARGON2_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+_hasher = PasswordHasher(**ARGON2_PARAMETERS)
 
 
 @cache
