@@ -59,18 +59,15 @@ def completed_of(user_id: int, rated_seconds: dict[int, int], share: float) -> s
             if lesson_id in rated_seconds and is_complete(engaged, rated_seconds[lesson_id], share, None)}
 
 
-_ENGAGED_IN_LESSON = select(  # built once: the lesson page asks it on every view
+# The learner's engaged seconds in one lesson (bound as "user" and "lesson"), the open record included: a column
+# that the lesson page selects with its other per-learner figure in one statement.
+ENGAGED_IN_LESSON = (
     func.coalesce(select(LessonProgress.engaged_seconds).where(
         LessonProgress.user_id == bindparam("user"), LessonProgress.lesson_id == bindparam("lesson"))
         .scalar_subquery(), 0)
     + func.coalesce(select(EngagementClock.open_seconds).where(
         EngagementClock.user_id == bindparam("user"), EngagementClock.open_lesson_id == bindparam("lesson"))
         .scalar_subquery(), 0))
-
-
-def engaged_in_lesson(user_id: int, lesson_id: int) -> int:
-    """Return the learner's engaged seconds in one lesson, the open record included (one query)."""
-    return int(db.session.scalar(_ENGAGED_IN_LESSON, {"user": user_id, "lesson": lesson_id}))
 
 
 def summary(user_id: int, share: float) -> HoursSummary:

@@ -8,21 +8,22 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from learnpm.extensions import db, limiter
-from learnpm.memo import short_cache
-from learnpm.glossary import services as glossary_services
 from learnpm.errors import NotFound
+from learnpm.extensions import db, limiter
+from learnpm.glossary import services as glossary_services
 from learnpm.glossary.models import GlossaryTerm, ReferencePage
-from learnpm.hours.queries import completed_of, engaged_in_lesson
+from learnpm.hours.queries import ENGAGED_IN_LESSON, completed_of
 from learnpm.lessons import services
 from learnpm.lessons.models import Course, Lesson, MediaFile, Module, Program
 from learnpm.lessons.search import MAX_TERMS, MIN_TERM, search_terms
-from learnpm.quizzes.services import check_status
+from learnpm.memo import short_cache
+from learnpm.quizzes.models import Question
+from learnpm.quizzes.services import CHECK_PASSES, CHECK_QUESTIONS
 
 bp = Blueprint("lessons", __name__)
 OUTLINE_SECONDS = 5.0  # a lesson published on another server shows on this one's course pages within this
 OUTLINE_MODELS = (Course, Module, Lesson, ReferencePage)  # a commit here that writes one clears the outlines
-LESSON_MODELS = (Program, Course, Module, Lesson, GlossaryTerm)
+LESSON_MODELS = (Program, Course, Module, Lesson, GlossaryTerm, Question)
 
 
 @bp.get("/")
@@ -55,7 +56,12 @@ def _lesson_page(course_slug: str, lesson_slug: str):
     lesson = services.reading_lesson(course_slug, lesson_slug)
     if lesson is None:
         return None
-    return lesson, tuple(TermLink(t.slug, t.term) for t in glossary_services.lesson_terms(lesson.id))
+    return (lesson, tuple(TermLink(t.slug, t.term) for t in glossary_services.lesson_terms(lesson.id)),
+            db.session.scalar(select(CHECK_QUESTIONS), {"lesson": lesson.id}))
+
+
+# The learner's own figures on a lesson page, in one statement: engaged seconds, and passed knowledge checks.
+_LEARNER_IN_LESSON = select(ENGAGED_IN_LESSON, CHECK_PASSES)
 
 
 @dataclass(frozen=True)
@@ -77,9 +83,9 @@ def lesson(course_slug: str, lesson_slug: str):
         (course_slug, lesson_slug), lambda: _lesson_page(course_slug, lesson_slug))
     if page is None:
         raise NotFound("There is no such lesson.")
-    lesson, terms = page
-    counted = engaged_in_lesson(current_user.id, lesson.id)
-    checks, passed = check_status(current_user.id, lesson.id)
+    lesson, terms, checks = page
+    counted, passes = db.session.execute(_LEARNER_IN_LESSON, {"user": current_user.id, "lesson": lesson.id}).one()
+    passed = bool(checks and passes)
     return render_template("lessons/lesson.html", lesson=lesson, previous=lesson.previous, following=lesson.following,
                            terms=terms, counted_seconds=counted, check_questions=checks, check_passed=passed,
                            heartbeat_seconds=current_app.config["LEARNPM_HEARTBEAT_SECONDS"],

@@ -505,18 +505,12 @@ def lesson_check_passed(user_id: int, lesson_ids: list[int]) -> dict[int, bool]:
     return passed
 
 
-_CHECK_STATUS = select(  # built once: the lesson page asks it on every view
-    select(func.count(Question.id)).where(Question.lesson_id == bindparam("lesson"), Question.check.is_(True),
-                                          Question.retired.is_(False)).scalar_subquery(),
-    select(func.count(Attempt.id)).where(Attempt.user_id == bindparam("user"), Attempt.mode == "check",
-                                         Attempt.status == "closed", Attempt.lesson_id == bindparam("lesson"),
-                                         Attempt.passed.is_(True)).scalar_subquery())
-
-
-def check_status(user_id: int, lesson_id: int) -> tuple[int, bool]:
-    """Return (questions in the lesson's knowledge check, whether the learner passed one), in one query."""
-    count, passes = db.session.execute(_CHECK_STATUS, {"user": user_id, "lesson": lesson_id}).one()
-    return int(count), bool(count and passes)
+# Columns bound as "lesson" (and "user"): the questions of a lesson's knowledge check, and the learner's passes.
+CHECK_QUESTIONS = select(func.count(Question.id)).where(
+    Question.lesson_id == bindparam("lesson"), Question.check.is_(True), Question.retired.is_(False)).scalar_subquery()
+CHECK_PASSES = select(func.count(Attempt.id)).where(
+    Attempt.user_id == bindparam("user"), Attempt.mode == "check", Attempt.status == "closed",
+    Attempt.lesson_id == bindparam("lesson"), Attempt.passed.is_(True)).scalar_subquery()
 
 
 def lesson_of(attempt: Attempt) -> Lesson | None:

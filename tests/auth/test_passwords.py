@@ -1,7 +1,6 @@
 """The NIST SP 800-63B password policy, as a pure rule."""
 
 import pytest
-
 from argon2 import PasswordHasher, extract_parameters
 
 from learnpm.auth.models import User

@@ -70,17 +70,26 @@ def test_a_retired_lesson_leaves_the_pages_within_5_seconds(another_app, importe
     assert "Third lesson" not in _text(reader, "/courses/demo")
 
 
-def test_the_course_page_reads_the_learners_progress_in_one_statement(app, imported, learner, memo_clock):
-    reader = _reader(app, learner)
-    _text(reader, "/courses/demo")  # the outline is now kept; the user too
+def _statements_of(reader, path) -> list[str]:
+    _text(reader, path)  # what every learner sees alike is now kept; the user too
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731 (before_cursor_execute's statement)
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        _text(reader, "/courses/demo")
+        _text(reader, path)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert len(statements) == 1 and "lesson_progress" in statements[0] and "engagement_clocks" in statements[0]
+    return statements
+
+
+def test_the_course_page_reads_the_learners_progress_in_one_statement(app, imported, learner, memo_clock):
+    [statement] = _statements_of(_reader(app, learner), "/courses/demo")
+    assert "lesson_progress" in statement and "engagement_clocks" in statement
+
+
+def test_the_lesson_page_reads_the_learners_time_and_check_in_one_statement(app, imported, learner, memo_clock):
+    [statement] = _statements_of(_reader(app, learner), "/courses/demo/first")
+    assert "lesson_progress" in statement and "attempts" in statement
 
 
 def test_the_short_caches_never_keep_a_value_past_5_seconds(memo_clock):
