@@ -401,6 +401,25 @@
     return;
   }
 
+  // Strike-out buttons, one per option of a question still open (the page leaves them to this script: they
+  // only work with it, and 150 questions' worth would be a quarter of the page).
+  questions.forEach(function (section) {
+    if (section.dataset.locked) { return; }
+    Array.prototype.forEach.call(section.querySelectorAll(".option-row"), function (row, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "strike";
+      button.setAttribute("aria-pressed", "false");
+      button.setAttribute("aria-label", "Strike out option " + (index + 1));
+      var icon = document.createElement("span");
+      icon.className = "strike-icon";
+      icon.setAttribute("aria-hidden", "true");
+      icon.textContent = "abc";
+      button.appendChild(icon);
+      row.appendChild(button);
+    });
+  });
+
   // ---- the learner's saved answers, sent beside the questions (which are cached and never carry them) ----
   function applySaved(section, saved) {
     var answer = saved.answer, type = section.dataset.type;
