@@ -431,8 +431,7 @@ def close(attempt: Attempt, reason: str, now: datetime) -> Attempt:
         learner = db.session.get(User, attempt.user_id)
         review.record_answers(attempt.user_id, [(i.question_id, result.item_correct[i.question_key])
                                                 for i in items if i.id in answers], now, learner.exam_date)
-    db.session.refresh(attempt)
-    attempt.status, attempt.closed_at, attempt.close_reason = "closed", now, reason
+    attempt.status, attempt.closed_at, attempt.close_reason = "closed", now, reason  # the claim's update set "closing"
     attempt.score_percent, attempt.passed = result.score_percent, result.passed
     attempt.result = {"score_percent": result.score_percent, "correct": result.correct, "scored": result.scored,
                       "domains": result.domains, "passed": result.passed}
