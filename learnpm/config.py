@@ -115,6 +115,8 @@ def from_environment(instance_path: str, have_key: bool = False) -> dict:
         "LEARNPM_DB_RETRY_SECONDS": _float("LEARNPM_DB_RETRY_SECONDS", 15.0),
         # How long a process may serve a logged-in user without reading the database (PRODUCT.md: <= 5 s).
         "LEARNPM_USER_CACHE_SECONDS": _float("LEARNPM_USER_CACHE_SECONDS", 4.0),
+        # Memory per process for the rendered questions of open attempts (about 0.3 MB per 150-question mock).
+        "LEARNPM_ATTEMPT_PAGE_CACHE_MB": _int("LEARNPM_ATTEMPT_PAGE_CACHE_MB", 64),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "LEARNPM_SMTP_URL": os.environ.get("LEARNPM_SMTP_URL", ""),

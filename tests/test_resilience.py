@@ -11,7 +11,7 @@ from tests.conftest import csrf_from
 
 @pytest.fixture
 def app_config(clock):
-    return {"LEARNPM_DB_RETRY_SECONDS": 1.0, "LEARNPM_CLOCK": clock}
+    return {"LEARNPM_DB_RETRY_SECONDS": 3.0, "LEARNPM_CLOCK": clock}  # room for two retries on a busy machine
 
 
 class Outage:
