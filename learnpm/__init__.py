@@ -37,8 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:"):
         os.makedirs(app.instance_path, exist_ok=True)
-        # A file does not drop connections: skip the pool's ping, a statement on every checkout.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     if app.config["LEARNPM_TRUSTED_PROXIES"]:
         hops = app.config["LEARNPM_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

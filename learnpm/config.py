@@ -136,7 +136,9 @@ LIMIT_SETTINGS = ("LEARNPM_LOGIN_ACCOUNT_LIMIT", "LEARNPM_LOGIN_ADDRESS_LIMIT", 
                   "LEARNPM_ATTEMPT_LIMIT")
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # No ping on each checkout (a round trip per request on PostgreSQL): a request that meets a connection the
+    # server closed fails on its first statement, before any commit, and resilience.py runs it again.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

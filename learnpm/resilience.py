@@ -6,8 +6,9 @@ it again from the start is safe: the app waits a little (backing off) and retrie
 LEARNPM_DB_RETRY_SECONDS. A request that failed during or after a commit has an unknown outcome: it is
 run again only if its view is marked @replayable (a second run after a landed first changes nothing
 more, as for an answer save; the request keeps the time it first read, see timeutil.now). Any other, and
-one that runs out of time, answers 503 with Retry-After, which the pages' scripts retry. The pool's
-pre-ping replaces dead connections on the next checkout.
+one that runs out of time, answers 503 with Retry-After, which the pages' scripts retry. The pool does
+not ping on checkout (a round trip on every request): a connection the server closed fails the first
+statement, SQLAlchemy then discards the pool's older connections, and the run again gets a new one.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from sqlalchemy.exc import OperationalError
 
 from learnpm.extensions import db
 from learnpm.quizzes.models import AttemptAnswer
-from tests.conftest import csrf_from
+from tests.conftest import IS_POSTGRES, csrf_from
 
 
 @pytest.fixture
@@ -170,3 +170,24 @@ def test_a_wrong_statement_is_a_500_at_once_not_an_outage(client, attempt, app):
     finally:
         event.remove(db.engine, "before_cursor_execute", broken)
     assert response.status_code == 500 and len(calls) == 1
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="needs PostgreSQL: a SQLite file has no server connections to cut; "
+                                            "CI runs this on PostgreSQL")
+def test_connections_cut_by_a_database_restart_are_replaced_without_pinging_each_checkout(client, attempt, caplog):
+    """The pool does not ping on every checkout (a round trip per request): a request that meets a connection
+    the server has closed fails on its first statement, before any commit, and is run again on a new one."""
+    assert db.engine.pool._pre_ping is False
+    body, token = attempt
+    assert client.get("/hours").status_code == 200  # the request's connection goes back to the pool
+    db.session.remove()
+    with db.engine.connect() as admin:
+        admin.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    try:
+        assert client.get("/hours").status_code == 200
+        assert "retrying the request" in caplog.text  # it met a closed connection, and ran again
+        assert _save(client, body, token).status_code == 200
+    finally:
+        db.session.remove()
+        db.engine.dispose()  # the test's own connections were cut too: the teardown gets fresh ones
