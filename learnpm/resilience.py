@@ -1,9 +1,9 @@
 """Requests ride out a database restart: a request that could not reach the database is run again.
 
 When PostgreSQL restarts (or a pooled connection was cut), the first statement of a request fails with
-an OperationalError. If the request has not started a commit yet, nothing it did was stored, so running
-it again from the start is safe: the app waits a little (backing off) and retries, for up to
-LEARNPM_DB_RETRY_SECONDS. A request that failed during or after a commit has an unknown outcome: it is
+an OperationalError. If the request has not sent its COMMIT yet (its flush may have failed: a transaction
+never committed), nothing it did was stored, so running it again from the start is safe: the app waits a little (backing off) and retries, for up to
+LEARNPM_DB_RETRY_SECONDS. A request that failed while its COMMIT was sent has an unknown outcome: it is
 run again only if its view is marked @replayable (a second run after a landed first changes nothing
 more, as for an answer save; the request keeps the time it first read, see timeutil.now). Any other, and
 one that runs out of time, answers 503 with Retry-After, which the pages' scripts retry. The pool does
@@ -18,8 +18,8 @@ import time
 
 from flask import Flask, g, has_app_context, request
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session
 
 from learnpm.extensions import db, login_manager
 
@@ -50,8 +50,10 @@ def is_connection_error(exc: Exception) -> bool:
     return state is None or state.startswith("08") or state in SERVER_GONE
 
 
-@event.listens_for(Session, "before_commit")
-def _note_commit(_session) -> None:
+@event.listens_for(Engine, "commit")
+def _note_commit(_connection) -> None:
+    """The COMMIT is about to be sent: from here the outcome of a cut connection is unknown. A failure in the
+    flush before it (the session's writes, sent in a transaction never committed) stored nothing."""
     if has_app_context():  # not for sessions outside the app (scripts)
         g.learnpm_committing = True
 

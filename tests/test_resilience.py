@@ -172,6 +172,19 @@ def test_a_wrong_statement_is_a_500_at_once_not_an_outage(client, attempt, app):
     assert response.status_code == 500 and len(calls) == 1
 
 
+def test_a_save_whose_first_statement_is_its_commit_is_run_again(client, learner, login, outage):
+    """With the user served from memory, a name change writes nothing before its commit: a connection error
+    there, before any statement ran, stored nothing, so the request runs again instead of answering 503."""
+    login(learner)
+    token = csrf_from(client, "/account")
+    client.get("/account")  # the learner is now served from memory: the save below reads nothing first
+    outage(1, only="UPDATE")
+    response = client.post("/account/name", data={"name": "Lena Renamed", "csrf_token": token})
+    assert response.status_code == 303 and outage.failed == 1
+    db.session.expire_all()
+    assert db.session.get(type(learner), learner.id).name == "Lena Renamed"
+
+
 @pytest.mark.skipif(not IS_POSTGRES, reason="needs PostgreSQL: a SQLite file has no server connections to cut; "
                                             "CI runs this on PostgreSQL")
 def test_connections_cut_by_a_database_restart_are_replaced_without_pinging_each_checkout(client, attempt, caplog):
