@@ -115,9 +115,11 @@ def _register_blueprints(app: Flask) -> None:
     from learnpm.quizzes.import_views import bp as bank_import_bp
     from learnpm.quizzes.views import bp as quizzes_bp
     from learnpm.reports.views import bp as reports_bp
+    from learnpm.studio.banks import bp as banks_bp
+    from learnpm.studio.courses import bp as studio_bp
 
     for bp in (auth_bp, lessons_bp, authoring_bp, classes_bp, hours_bp, quizzes_bp, certificates_bp, admin_bp, api_bp,
-               reports_bp, glossary_bp, bank_import_bp):
+               reports_bp, glossary_bp, bank_import_bp, studio_bp, banks_bp):
         app.register_blueprint(bp)
 
 

@@ -16,6 +16,7 @@ from learnpm.lessons.exporter import export_content
 from learnpm.lessons.importer import import_tree
 from learnpm.lessons.lint import check_content, errors
 from learnpm.quizzes import cueing
+from learnpm.quizzes.bankexport import export_banks
 from learnpm.quizzes.bankfile import POOLS
 from learnpm.timeutil import utcnow
 
@@ -120,4 +121,7 @@ def stats(path: str | None, as_json: bool) -> None:
 def export(path: str) -> None:
     """Write the database's content (browser edits included) as files under PATH."""
     count = export_content(db.session, Path(path))
-    click.echo(f"wrote {count} file(s) under {path}")
+    banks, skipped = export_banks(db.session, Path(path))
+    for line in skipped:
+        click.echo(f"not written: {line}")
+    click.echo(f"wrote {count + banks} file(s) under {path}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from learnpm.lessons.loader import NUMBERED
 from learnpm.lessons.models import Course, Lesson, MediaFile, Module, Program
 
 
@@ -23,6 +24,9 @@ def lesson_file_text(lesson: Lesson) -> str:
         meta["activity_minutes"] = lesson.activity_minutes
     if lesson.draft:
         meta["draft"] = True
+    named = NUMBERED.match(lesson.filename.removesuffix(".md"))
+    if (named.group(2) if named else lesson.filename.removesuffix(".md")) != lesson.slug:
+        meta["slug"] = lesson.slug
     return _front(meta, lesson.body_md)
 
 
