@@ -182,7 +182,7 @@ def _upsert_lesson(course: Course, module: Module, source: LessonSource, positio
         db.session.add(lesson)
         db.session.flush()
         report.added.append(name)
-    elif _differs(lesson, values):
+    elif _differs(lesson, {key: value for key, value in values.items() if key != "source_hash"}):
         text_changed = lesson.body_md != source.doc.body or lesson.title != meta["title"]
         _assign(lesson, values)
         lesson.updated_at = utcnow()
@@ -190,7 +190,8 @@ def _upsert_lesson(course: Course, module: Module, source: LessonSource, positio
         if not text_changed:
             index_lesson(lesson.id, lesson.title, lesson.search_text)
             return
-    else:
+    else:  # the same lesson, perhaps written out by `content export` in another layout: not a change
+        lesson.source_hash = source.raw_hash
         report.unchanged += 1
         return
     add_revision(lesson, lesson_front_matter(source), source.doc.body, "import", None)

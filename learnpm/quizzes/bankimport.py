@@ -35,7 +35,8 @@ def version_content(q: ParsedQuestion, markdown) -> dict:
 
     content = {"type": q.type, "stem": q.stem, "stem_html": render(q.stem),
             "options": [option(o) for o in q.options],
-            "choices": [{"id": c.id, "text": c.text, "html": _inline(render(c.text))} for c in q.choices],
+            "choices": [{"id": c.id, "text": c.text, "html": _inline(render(c.text)), "rationale": c.rationale}
+                        for c in q.choices],
             "answers": list(q.answers), "explanation": q.explanation, "explanation_html": render(q.explanation),
             "image": q.image}
     if q.text_format != MARKDOWN:

@@ -35,8 +35,9 @@ def question_body(content: dict) -> str:
         for choice in content["choices"]:
             left = lefts.get(choice["id"])
             lines.append(f"- {left['text'] if left else ''} => {choice['text']}".replace("-  =>", "- =>"))
-            if left and left.get("rationale"):
-                lines.append(f"  {left['rationale']}")
+            rationale = left.get("rationale") if left else choice.get("rationale")
+            if rationale:
+                lines.append(f"  {rationale}")
     elif kind == "fill_in":
         lines.append("answer: " + " | ".join(content["answers"]))
     else:

@@ -7,7 +7,7 @@ cues are warnings, as there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
 from sqlalchemy import func, select
@@ -190,6 +190,9 @@ def check_draft(draft: Draft, *, existing: Question | None = None, existing_cont
         return Checked(None, problems), bank
     program = db.session.get(Program, bank.program_id)
     course = db.session.get(Course, bank.course_id) if bank.course_id else None
+    typed_lesson = draft.lesson
+    if course and draft.lesson.startswith(course.slug + "/"):  # as the export writes it: `slug` in its own course
+        draft = replace(draft, lesson=draft.lesson.removeprefix(course.slug + "/"))
     text, body_line = _bank_text(draft, program, course, key)
     parsed = parse_bank(text, "draft")
     checked = Checked(parsed.questions[0] if len(parsed.questions) == 1 else None)
@@ -203,7 +206,7 @@ def check_draft(draft: Draft, *, existing: Question | None = None, existing_cont
         return checked, bank
     if existing_content and existing_content.get("case"):
         _attach_case(question, existing_content["case"])
-    _bank_rules(question, bank, program, course, checked, existing)
+    _bank_rules(question, bank, program, course, checked, existing, typed_lesson)
     return checked, bank
 
 
@@ -215,7 +218,7 @@ def _attach_case(question: ParsedQuestion, case: dict) -> None:
 
 
 def _bank_rules(q: ParsedQuestion, bank: QuestionBank, program: Program, course: Course | None, checked: Checked,
-                existing: Question | None) -> None:
+                existing: Question | None, typed_lesson: str) -> None:
     """The rules lint._check_banks applies to a bank's question, and the bank's longest-key share."""
     rules = program.rules
     if q.domain and q.domain not in rules.domain_keys():
@@ -224,7 +227,7 @@ def _bank_rules(q: ParsedQuestion, bank: QuestionBank, program: Program, course:
         checked.errors.append(f"unknown task {q.task!r} in domain {q.domain!r} "
                               f"(known: {', '.join(rules.task_keys(q.domain))})")
     if q.lesson and q.lesson not in lesson_ids_for(course.slug if course else None):
-        checked.errors.append(f"unknown lesson {q.lesson!r}")
+        checked.errors.append(f"unknown lesson {typed_lesson!r}")
     if q.image and not db.session.scalar(select(MediaFile.id).where(MediaFile.name == q.image)):
         checked.errors.append(f"image {q.image!r} is not a media file (hotspots need their picture)")
     if q.check and q.pool == "final":
@@ -319,6 +322,22 @@ def create_bank(author, *, slug: str, title: str, course_slug: str) -> QuestionB
     bank = get_or_create_bank(slug, title, program, course, "content")
     audit.record(author, "bank.create", f"bank:{bank.id}")
     return bank
+
+
+def assessment_problems(course: Course) -> list[str]:
+    """What `content check` says of a course's assessment and its 'final' pool (twice the questions drawn)."""
+    questions = (course.assessment or {}).get("questions")
+    if not isinstance(questions, int):
+        return []
+    reserved = db.session.scalar(select(func.count()).select_from(Question).join(
+        QuestionBank, QuestionBank.id == Question.bank_id).where(
+        (QuestionBank.course_id == course.id) | QuestionBank.course_id.is_(None),
+        Question.program_id == course.program_id, Question.pool == "final", Question.check.is_(False),
+        Question.retired.is_(False))) or 0
+    if reserved >= 2 * questions:
+        return []
+    return [f"the assessment draws {questions} questions but the 'final' pool holds {reserved}: it needs at least "
+            f"{2 * questions} (twice as many), so that each retake is a different form (mark questions 'pool: final')"]
 
 
 def header_lines(question: Question, content: dict) -> list[str]:

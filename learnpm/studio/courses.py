@@ -11,6 +11,7 @@ from learnpm.errors import DomainError
 from learnpm.extensions import db
 from learnpm.lessons import structure
 from learnpm.lessons.services import get_any_course, get_lesson_for_edit
+from learnpm.quizzes import editing
 from learnpm.studio.forms import CourseForm, ModuleForm, NewLessonForm
 
 bp = Blueprint("studio", __name__, url_prefix="/instructor/courses")
@@ -30,6 +31,7 @@ def _outline_page(course, module_form=None, lesson_form=None, status=200):
     lesson_form = lesson_form or NewLessonForm(formdata=None)
     lesson_form.domain.choices = [(d["key"], d["title"]) for d in course.program.rules.domains]
     return render_template("studio/outline.html", course=course, outline=structure.full_outline(course),
+                           problems=editing.assessment_problems(course),
                            module_form=module_form, lesson_form=lesson_form, form=FlaskForm()), status
 
 

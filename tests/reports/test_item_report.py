@@ -26,7 +26,7 @@ def weak(key: str) -> bool:
 
 
 def row_of(html: str, key: str) -> str:
-    start = html.index(f'<th scope="row">{key} ')
+    start = html.index(f'aria-label="Edit question {key}">{key}</a> ')
     return html[start:html.index("</tr>", start)]
 
 
@@ -48,7 +48,7 @@ def test_a_broken_item_is_flagged_with_its_reasons_and_kr20_is_shown_per_form(
     assert "<td>6</td>" in broken and "<td>50 %</td>" in broken
     assert re.search(r"Right one: 50 % <strong>\(key\)</strong>", broken)
     assert "Wrong one: 50 %" in broken and "Also wrong: 0 %" in broken
-    assert html.index("a-1 ") < html.index("a-2 ")                       # flagged ones first
+    assert html.index(">a-1</a> ") < html.index(">a-2</a> ")                       # flagged ones first
     assert "<td>—</td>" in row_of(html, "a-2")        # everyone scores 1 on a-2's other items: undefined
     forms = html[html.index("KR-20 per quiz form"):html.index("</table>", html.index("KR-20 per quiz form"))]
     assert "Knowledge check: Intro" in forms and "<td>3</td><td>6</td>" in forms
