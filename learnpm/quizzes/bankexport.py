@@ -30,7 +30,8 @@ def export_banks(session, root: Path) -> tuple[int, list[str]]:
             skipped.append(f"bank {bank.slug} came from {bank.source}: write it with `questions export-gift`")
             continue
         rows = session.execute(select(Question, QuestionVersion.content).join(
-            QuestionVersion, (QuestionVersion.question_id == Question.id) & (QuestionVersion.number == Question.version))
+            QuestionVersion,
+            (QuestionVersion.question_id == Question.id) & (QuestionVersion.number == Question.version))
             .where(Question.bank_id == bank.id, Question.retired.is_(False)).order_by(Question.id)).all()
         program = session.get(Program, bank.program_id)
         course = session.get(Course, bank.course_id) if bank.course_id else None

@@ -78,6 +78,7 @@ class Filters:
     difficulty: str = ""
     flagged: bool = False
     retired: str = ""  # "" active, "yes" retired, "all"
+    category: str = ""  # an imported Moodle category path, or its start
     q: str = ""
 
 
@@ -100,6 +101,8 @@ def list_questions(filters: Filters, flagged_keys: set[str] | None, page: int = 
         query = query.where(QuestionBank.course_id.in_(select(Course.id).where(Course.slug == course)))
     if filters.retired != "all":
         query = query.where(Question.retired.is_(filters.retired == "yes"))
+    if filters.category:
+        query = query.where(Question.category.startswith(filters.category, autoescape=True))
     if filters.q:
         query = query.where(Question.key.contains(filters.q, autoescape=True))
     if filters.flagged:
@@ -107,7 +110,8 @@ def list_questions(filters: Filters, flagged_keys: set[str] | None, page: int = 
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.execute(query.order_by(QuestionBank.slug, Question.id)
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return [(question, slug, " ".join(content.get("stem", "").split())[:120]) for question, slug, content in rows], total
+    shown = [(question, slug, " ".join(content.get("stem", "").split())[:120]) for question, slug, content in rows]
+    return shown, total
 
 
 def get_question(key: str) -> tuple[Question, QuestionBank, dict]:
@@ -206,6 +210,10 @@ def check_draft(draft: Draft, *, existing: Question | None = None, existing_cont
         return checked, bank
     if existing_content and existing_content.get("case"):
         _attach_case(question, existing_content["case"])
+    if existing is not None:  # what an import recorded, and this form does not show, stays as it was
+        question.category = existing.category
+        question.text_format = (existing_content or {}).get("format", question.text_format)
+        question.tags = list((existing_content or {}).get("tags", []))
     _bank_rules(question, bank, program, course, checked, existing, typed_lesson)
     return checked, bank
 
@@ -295,7 +303,7 @@ def save(draft: Draft, author, *, existing: Question | None = None) -> tuple[str
 def _same(row: Question, content: dict | None, parsed: ParsedQuestion, lesson_ids: dict[str, int]) -> bool:
     fields = {"type": parsed.type, "domain": parsed.domain, "task": parsed.task,
               "difficulty": parsed.difficulty or "medium", "lesson_id": lesson_ids.get(parsed.lesson or ""),
-              "check": parsed.check, "pool": parsed.pool}
+              "check": parsed.check, "pool": parsed.pool, "category": parsed.category}
     return all(getattr(row, k) == v for k, v in fields.items()) and content == preview_content(parsed)
 
 

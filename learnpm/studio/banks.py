@@ -17,7 +17,7 @@ from learnpm.reports import items
 from learnpm.studio.forms import BankForm, QuestionForm
 
 bp = Blueprint("banks", __name__, url_prefix="/instructor/banks")
-FILTER_KEYS = ("bank", "domain", "task", "type", "pool", "difficulty", "retired", "q", "course")
+FILTER_KEYS = ("bank", "domain", "task", "type", "pool", "difficulty", "retired", "q", "category", "course")
 
 
 def flagged_keys() -> dict[str, list[str]]:
@@ -38,14 +38,15 @@ def _domains() -> list[tuple[str, list]]:
 @bp.get("")
 @instructor_required
 def index():
-    args = {key: request.args.get(key, "").strip()[:100] for key in FILTER_KEYS}
+    args = {key: request.args.get(key, "").strip()[:500] for key in FILTER_KEYS}
     course_slug = args.pop("course")
     filters = Filters(**args, flagged=request.args.get("flagged") == "1")
     flags = flagged_keys() if filters.flagged else None
     page = request.args.get("page", 1, type=int) or 1
     rows, total = editing.list_questions(filters, set(flags or ()), page=max(page, 1), course=course_slug)
     return render_template("studio/banks.html", rows=rows, total=total, filters=filters, course=course_slug,
-                           flags=flags or {}, page=page, paging={k: v for k, v in request.args.items() if k != "page"}, page_size=editing.PAGE_SIZE, domains=_domains(),
+                           flags=flags or {}, page=page, paging={k: v for k, v in request.args.items() if k != "page"},
+                           page_size=editing.PAGE_SIZE, domains=_domains(),
                            bank_form=BankForm(formdata=None), courses=db.session.scalars(
                                select(Course).order_by(Course.title)).all(), **editing.choices())
 

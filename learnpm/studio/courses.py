@@ -139,8 +139,8 @@ def retire_module(course_slug: str, module_slug: str, action: str):
     module = structure.get_module(course, module_slug)
     structure.set_module_retired(module, current_user, action == "retire")
     db.session.commit()
-    flash(f"Module “{module.title}” {'retired with its lessons' if action == 'retire' else 'restored with its lessons'}.",
-          "success")
+    done = "retired" if action == "retire" else "restored"
+    flash(f"Module “{module.title}” {done} with its lessons.", "success")
     return redirect(url_for(".outline", course_slug=course.slug))
 
 

@@ -13,9 +13,11 @@ NEW = "/instructor/banks/questions/new"
 BODIES = {
     "single": "Which one is a project?\n\n- [x] Building a new clinic wing\n  Temporary and unique.\n"
               "- [ ] Running the help desk daily\n  Ongoing operations.\n\nExplanation: Projects are temporary.\n",
-    "multiple": "Which TWO are agile values?\n\n- [x] Individuals and interactions\n  Yes.\n- [x] Working software here\n"
+    "multiple": "Which TWO are agile values?\n\n- [x] Individuals and interactions\n  Yes.\n- [x] Working software here"
+                "\n"
                 "  Yes.\n- [ ] Comprehensive documentation first\n  No.\n\nExplanation: The manifesto.\n",
-    "matching": "Match the role.\n\n- Product owner => Orders the backlog\n  Value.\n- Scrum master => Serves the team\n"
+    "matching": "Match the role.\n\n- Product owner => Orders the backlog\n  Value.\n- Scrum master => Serves the team"
+                "\n"
                 "  Coach.\n- => Approves the budget\n  Nobody here.\n\nExplanation: Scrum roles.\n",
     "fill_in": "The document that authorizes a project is the project ____.\n\nanswer: charter | project charter\n\n"
                "Explanation: The charter.\n",
@@ -232,3 +234,28 @@ def test_hostile_input_is_refused_and_what_was_saved_stays(client, imported, ins
     assert client.get("/instructor/banks/questions/" + "x" * 500 + "/edit").status_code == 404
     assert client.get(BANKS, query_string={"page": "9" * 30}).status_code == 404
     assert versions("demo-001") == [1]
+
+
+def test_editing_an_imported_gift_question_keeps_its_category_and_plain_text(client, imported, instructor, login):
+    from learnpm.quizzes.importing import ImportRequest, apply_import
+
+    gift = b"$CATEGORY: $course$/top/fundamentals\n\n::Heading mark::Which mark starts a heading? {=\\# ~* ~>}\n"
+    apply_import(gift, ImportRequest(bank="moodle", format="gift", domain="fundamentals"), "in.gift")
+    db.session.commit()
+    question = db.session.scalar(select(Question).where(Question.category.is_not(None)))
+    login(instructor)
+    listed = client.get(BANKS, query_string={"category": "$course$/top/fund"}).get_data(as_text=True)
+    assert f">{question.key}</a>" in listed and "Category: $course$/top/fundamentals" in listed
+    page = client.get(f"/instructor/banks/questions/{question.key}/edit").get_data(as_text=True)
+    assert "imported as plain text" in page
+    data = question_data(client, key=question.key, bank="moodle", body=page.split('name="body"')[1]
+                         .split(">", 1)[1].split("</textarea>")[0].replace("&gt;", ">").replace("&#39;", "'")
+                         .replace("&amp;", "&").replace("&#34;", '"').replace("&quot;", '"')
+                         .replace("Explanation:", "Explanation: A heading starts with #."))
+    response = client.post(f"/instructor/banks/questions/{question.key}/edit", data=data, follow_redirects=True)
+    assert "Saved as version 2" in response.get_data(as_text=True), response.get_data(as_text=True)
+    saved = row(question.key)
+    content = db.session.scalar(select(QuestionVersion.content).where(QuestionVersion.question_id == saved.id,
+                                                                      QuestionVersion.number == 2))
+    assert saved.category == "$course$/top/fundamentals" and content["format"] == "plain"
+    assert content["options"][0]["html"] == "#"  # shown as text, never an empty <h1>

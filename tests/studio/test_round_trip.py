@@ -45,9 +45,9 @@ def build_in_the_browser(client):
         client.post("/instructor/courses/agile-basics/modules/getting-started/lessons",
                     data={"title": title, "domain": "agile", "csrf_token": csrf})
     edit = "/instructor/courses/agile-basics/lessons/why-agile/edit"
-    response = client.post(edit, data={"title": "Why agile", "duration": "12", "domain": "agile", "activity_minutes": "5",
-                                       "objectives": "Explain agile\nName its values", "body": LESSON_BODY,
-                                       "csrf_token": csrf})
+    response = client.post(edit, data={"title": "Why agile", "duration": "12", "domain": "agile",
+                                       "activity_minutes": "5", "objectives": "Explain agile\nName its values",
+                                       "body": LESSON_BODY, "csrf_token": csrf})
     assert response.status_code == 302, response.get_data(as_text=True)
     client.post("/instructor/courses/agile-basics/lessons/why-agile/publish", data={"csrf_token": csrf})
     client.post("/instructor/courses/agile-basics/lessons/old-lesson/status/retire", data={"csrf_token": csrf})
