@@ -259,3 +259,12 @@ def test_editing_an_imported_gift_question_keeps_its_category_and_plain_text(cli
                                                                       QuestionVersion.number == 2))
     assert saved.category == "$course$/top/fundamentals" and content["format"] == "plain"
     assert content["options"][0]["html"] == "#"  # shown as text, never an empty <h1>
+
+
+def test_editing_a_retired_question_keeps_it_retired(client, imported, instructor, login):
+    login(instructor)
+    client.post("/instructor/banks/questions/demo-001/retire", data={"csrf_token": csrf_from(client, BANKS)})
+    data = question_data(client, key="demo-001", check="y", body=BODIES["single"])
+    response = client.post("/instructor/banks/questions/demo-001/edit", data=data, follow_redirects=True)
+    assert "Saved as version 2 of demo-001." in response.get_data(as_text=True)
+    assert row("demo-001").retired
