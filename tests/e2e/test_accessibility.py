@@ -190,6 +190,16 @@ def test_instructor_lesson_editor(page, imported, instructor):
     axe(page)
 
 
+@pytest.mark.parametrize("path", ["/instructor/courses/new", "/instructor/courses/demo/outline",
+                                  "/instructor/courses/demo/settings", "/instructor/banks",
+                                  "/instructor/banks?flagged=1", "/instructor/banks/questions/new?type=matching",
+                                  "/instructor/banks/questions/demo-001/edit"])
+def test_instructor_studio_pages(page, imported, instructor, path):
+    log_in(page, instructor.email)
+    visit(page, path)
+    axe(page)
+
+
 def test_instructor_hours(page, imported, instructor):
     log_in(page, instructor.email)
     visit(page, "/instructor/hours")

@@ -169,3 +169,21 @@ def test_hostile_input_is_refused_and_nothing_is_saved(client, imported, instruc
                            data={"title": "Dup", "slug": "first", "domain": "agile", "csrf_token": csrf})
     assert response.status_code == 422 and "already has a lesson" in response.get_data(as_text=True)
     assert db.session.scalar(select(Course.id).where(Course.slug == "agile-basics")) is None
+
+
+def test_course_settings_change_the_title_intro_and_assessment(client, imported, instructor, login):
+    login(instructor)
+    url = "/instructor/courses/demo/settings"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Demo course"' in page and "A course for tests." in page
+    response = client.post(url, data={"title": "Demo, renamed", "program": "capm", "intro": "New *intro*.",
+                                      "questions": "", "minutes": "", "pass_percent": "",
+                                      "csrf_token": csrf_from(client, url)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    course = db.session.scalar(select(Course).where(Course.slug == "demo"))
+    assert course.title == "Demo, renamed" and "<em>intro</em>" in course.intro_html and course.assessment is None
+    refused = client.post(url, data={"title": "", "program": "capm", "csrf_token": csrf_from(client, url)})
+    assert refused.status_code == 422
+    db.session.expire_all()
+    assert db.session.scalar(select(Course.title).where(Course.slug == "demo")) == "Demo, renamed"
