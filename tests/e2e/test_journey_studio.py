@@ -155,3 +155,18 @@ def test_an_instructor_builds_a_course_and_its_questions_and_a_learner_takes_the
     page.get_by_role("dialog").get_by_role("button", name="Submit now").click()
     expect(page.get_by_role("heading", name=re.compile("results"))).to_be_visible()
     reader.close()
+
+
+def test_dragging_a_lesson_onto_another_reorders_the_outline(page, imported, instructor):
+    log_in(page, instructor.email)
+    page.goto("/instructor/courses/demo/outline")
+    basics = page.locator("#module-basics .studio-lessons")
+    expect(basics.locator("li > a")).to_have_text(["First lesson", "Second lesson"])
+    page.locator("#lesson-second").drag_to(page.locator("#lesson-first"))
+    expect(basics.locator("li > a")).to_have_text(["Second lesson", "First lesson"])
+    # A module is dragged by its whole box (not a link): the drag's events are dispatched as Chromium sends them.
+    transfer = page.evaluate_handle("() => new DataTransfer()")
+    page.locator("#module-more").dispatch_event("dragstart", {"dataTransfer": transfer})
+    page.locator("#module-basics").dispatch_event("dragover", {"dataTransfer": transfer})
+    page.locator("#module-basics").dispatch_event("drop", {"dataTransfer": transfer})
+    expect(page.locator(".studio-module h2")).to_have_text([re.compile("^More"), re.compile("^Basics")])
