@@ -1,5 +1,6 @@
 """The studio in a browser: an instructor builds a course, a module and a lesson, writes a question of each type
-with its live preview, fixes a flagged item from item statistics; a learner then takes the lesson's knowledge
+with its live preview, imports a GIFT file through the dry run and confirm, fixes a flagged item from item
+statistics; a learner then takes the lesson's knowledge
 check made of those questions."""
 
 import re
@@ -47,7 +48,7 @@ def answer(section) -> None:
 
 
 def test_an_instructor_builds_a_course_and_its_questions_and_a_learner_takes_them(
-        browser, live_server, imported, instructor, learner, make_user):
+        browser, live_server, imported, instructor, learner, make_user, tmp_path):
     for number in range(5):  # enough right answers to flag demo-001 as too easy
         take_check_rightly(make_user(email=f"early{number}@example.com"), "demo/first")
 
@@ -113,7 +114,25 @@ def test_an_instructor_builds_a_course_and_its_questions_and_a_learner_takes_the
         page.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_text(f"Question {key} created (version 1).")).to_be_visible()
 
-    # TODO(import page): import a GIFT file through the dry run and confirm at /instructor/banks/import.
+    # A GIFT file through the import page's dry run, then its confirm step.
+    gift = tmp_path / "agile.gift"
+    gift.write_text("::Sprint length::How long is a sprint at most? {=One month ~Six months ~One year}\n\n"
+                    "::Daily scrum::The daily scrum is timeboxed to {=15 minutes =fifteen minutes}\n",
+                    encoding="utf-8")
+    page.goto("/instructor/banks")
+    page.get_by_role("link", name="Import questions").click()
+    page.get_by_label("Question file").set_input_files(str(gift))
+    page.get_by_label("Bank", exact=True).fill("agile-gift")
+    page.get_by_label("Format").select_option("gift")
+    page.get_by_label("Default domain").select_option("agile")
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="Dry run: nothing is changed yet")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="not importable")).to_have_text(
+        "2 added, 0 changed, 0 unchanged, 0 not importable")
+    page.get_by_role("button", name="Confirm the import").click()
+    expect(page.get_by_role("heading", name="Imported into agile-gift")).to_be_visible()
+    page.goto("/instructor/banks?bank=agile-gift")
+    expect(page.get_by_role("link", name=re.compile("^agile-gift-"))).to_have_count(2)
 
     # Item statistics flag demo-001; its link opens the editor, and the fix is a new version.
     page.goto("/instructor/courses/demo/items")
