@@ -1,7 +1,6 @@
 """The studio in a browser: an instructor builds a course, a module and a lesson, writes a question of each type
 with its live preview, imports a GIFT file through the dry run and confirm, fixes a flagged item from item
-statistics; a learner then takes the lesson's knowledge
-check made of those questions."""
+statistics; a learner then takes the lesson's knowledge check made of those questions."""
 
 import re
 
