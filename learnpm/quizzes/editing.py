@@ -20,7 +20,7 @@ from learnpm.lessons.rendering import fragment_renderer
 from learnpm.quizzes import cueing
 from learnpm.quizzes.bankfile import ID_RE, POOLS, TYPES, ParsedCase, ParsedQuestion, parse_bank
 from learnpm.quizzes.bankimport import get_or_create_bank, lesson_ids_for, upsert_questions, version_content
-from learnpm.quizzes.bankwriter import StoredQuestion, question_body, question_header
+from learnpm.quizzes.bankwriter import question_body
 from learnpm.quizzes.models import Question, QuestionBank, QuestionVersion
 
 BODY_MAX = 20_000
@@ -139,11 +139,6 @@ def draft_of(question: Question, bank: QuestionBank, content: dict) -> Draft:
                  task=question.task or "", difficulty=question.difficulty, lesson=lesson_ref(question.lesson_id),
                  check=question.check, pool=question.pool, image=content.get("image") or "",
                  body=question_body(content))
-
-
-def stored(question: Question, content: dict) -> StoredQuestion:
-    return StoredQuestion(question.key, question.type, question.domain, question.task, question.difficulty,
-                          lesson_ref(question.lesson_id) or None, question.check, question.pool, content)
 
 
 def choices() -> dict:
@@ -346,7 +341,3 @@ def assessment_problems(course: Course) -> list[str]:
         return []
     return [f"the assessment draws {questions} questions but the 'final' pool holds {reserved}: it needs at least "
             f"{2 * questions} (twice as many), so that each retake is a different form (mark questions 'pool: final')"]
-
-
-def header_lines(question: Question, content: dict) -> list[str]:
-    return question_header(stored(question, content))
