@@ -12,7 +12,7 @@ from learnpm.errors import NotFound
 from learnpm.extensions import db, limiter
 from learnpm.glossary import services as glossary_services
 from learnpm.glossary.models import GlossaryTerm, ReferencePage
-from learnpm.hours.queries import ENGAGED_IN_LESSON, completed_of
+from learnpm.hours.queries import ENGAGED_IN_LESSON, completed_of, lessons_done_by_course
 from learnpm.lessons import services
 from learnpm.lessons.models import Course, Lesson, MediaFile, Module, Program
 from learnpm.lessons.search import MAX_TERMS, MIN_TERM, search_terms
@@ -28,7 +28,9 @@ LESSON_MODELS = (Program, Course, Module, Lesson, GlossaryTerm, Question)
 
 @bp.get("/")
 def catalog():
-    return render_template("lessons/catalog.html", courses=services.published_courses())
+    done = (lessons_done_by_course(current_user.id, current_app.config["LEARNPM_COMPLETION_SHARE"])
+            if current_user.is_authenticated else None)
+    return render_template("lessons/catalog.html", courses=services.published_courses(), done=done)
 
 
 @bp.get("/courses/<course_slug>")

@@ -35,6 +35,7 @@ class ModuleProgress:
     done: int = 0
     checks: int = 0
     checks_passed: int = 0
+    next_lesson: tuple[str, str] | None = None  # (slug, title) of the module's first lesson not done yet
 
 
 @dataclass
@@ -90,6 +91,11 @@ class Dashboard:
     unseen_mock: tuple[int, int] = (0, 0)  # mock-exam questions never shown to the learner, of all of them
 
     @property
+    def continue_at(self) -> ModuleProgress | None:
+        """The first module, in course order, with a lesson not done yet (its `next_lesson` is the one)."""
+        return next((m for m in self.modules if m.next_lesson), None)
+
+    @property
     def hours_needed_seconds(self) -> int:
         return max(0, self.target_seconds - self.hours_seconds)
 
@@ -142,10 +148,13 @@ def _modules(user_id: int, share: float, course: Course | None) -> list[ModulePr
         module = modules.setdefault(lesson.module_id, ModuleProgress(lesson.course_slug, lesson.course_title,
                                                                      lesson.module_title))
         check = passed.get(lesson.id, False) if lesson.id in checked else None
+        done = is_complete(engaged.get(lesson.id, 0), lesson.duration_seconds, share, check)
         module.lessons += 1
-        module.done += is_complete(engaged.get(lesson.id, 0), lesson.duration_seconds, share, check)
+        module.done += done
         module.checks += check is not None
         module.checks_passed += bool(check)
+        if not done and module.next_lesson is None:
+            module.next_lesson = (lesson.slug, lesson.title)
     return list(modules.values())
 
 
