@@ -241,7 +241,10 @@ def log_in(page, email: str) -> None:
 
 # ---- the walk ----
 
-AXE_TIME = []
+# The README's screenshots: (endpoint, variant label) -> file name stem.
+SHOTS_OF = {("reports.learner_dashboard", ""): "dashboard", ("lessons.lesson", ""): "lesson",
+            ("quizzes.attempt", ""): "quiz", ("quizzes.attempt", "results"): "results"}
+SHOT_SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
 WIDEST = """() => {
   const out = [];
   for (const el of document.querySelectorAll('body *')) {
@@ -252,6 +255,20 @@ WIDEST = """() => {
     }
   }
   return out.slice(0, 3);
+}"""
+
+
+SMALL_TARGETS = """() => {
+  const sel = 'button, .button, select, summary, .nav a, input:not([type=hidden]):not([type=checkbox]):not([type=radio])';
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.closest('.hotspot, svg')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+    if (r.height < 43.5) out.push((el.textContent || el.name || el.tagName).trim().slice(0, 40) + ' (' +
+                                  el.tagName.toLowerCase() + ', ' + Math.round(r.height) + ' px high)');
+  }
+  return out.slice(0, 5);
 }"""
 
 
@@ -266,6 +283,17 @@ def axe_blocking(page) -> list[dict]:
     results = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
                             " resultTypes: ['violations']})", WCAG_TAGS)
     return [v for v in results["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+def shoot(page, name: str | None, theme: str) -> None:
+    """With LEARNPM_SCREENSHOTS=1, save the page at a phone's and a desktop's size to docs/screenshots/."""
+    if not name or not os.environ.get("LEARNPM_SCREENSHOTS"):
+        return
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for size, (width, height) in SHOT_SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.reload()
+        page.screenshot(path=str(SHOTS / f"{name}-{size}-{theme}.png"))
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -300,14 +328,16 @@ def test_every_get_route_is_visited_or_listed(app, seeded, browser, live_server,
             if extra > 0:
                 failures.append(f"{where} at {width} px ({theme}): the page is {extra} px wider than the window; "
                                 f"the widest: {', '.join(page.evaluate(WIDEST))}")
-            t0 = time.perf_counter()
+            if width == 390:
+                small = page.evaluate(SMALL_TARGETS)
+                if small:
+                    failures.append(f"{where} at {width} px: touch targets under 44 px: {'; '.join(small)}")
             blocking = axe_blocking(page)
-            AXE_TIME.append(time.perf_counter() - t0)
             if blocking:
                 failures.append(describe(f"{where} at {width} px ({theme})", blocking))
+        shoot(page, SHOTS_OF.get((visit.endpoint, visit.label)), theme)
         page.close()
     for context in contexts.values():
         context.close()
-    print(f"axe {sum(AXE_TIME):.1f} s over {len(AXE_TIME)} runs")
     print(f"\n{len(visits)} pages x {len(WIDTHS)} widths ({theme}) in {time.perf_counter() - started:.1f} s")
     assert not failures, f"{len(failures)} problem(s):\n" + "\n".join(failures)
