@@ -26,7 +26,8 @@ def test_reading_a_lesson_counts_time_on_the_hours_page(page, imported, learner)
             break
     assert credited >= 3
     page.goto("/hours")
-    row = page.get_by_role("row").filter(has_text="First lesson")
+    lessons = page.get_by_role("table", name="Time on each lesson you have studied")
+    row = lessons.get_by_role("row").filter(has_text="First lesson")
     expect(row).to_be_visible()
     counted = row.get_by_role("cell").nth(1).inner_text()
     seconds = int(re.match(r"(\d+) s", counted).group(1))
