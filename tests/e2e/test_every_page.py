@@ -259,7 +259,8 @@ WIDEST = """() => {
 
 
 SMALL_TARGETS = """() => {
-  const sel = 'button, .button, select, summary, .nav a, input:not([type=hidden]):not([type=checkbox]):not([type=radio])';
+  const sel = 'button, .button, select, summary, .nav a, '
+            + 'input:not([type=hidden]):not([type=checkbox]):not([type=radio])';
   const out = [];
   for (const el of document.querySelectorAll(sel)) {
     if (el.closest('.hotspot, svg')) continue;

@@ -148,7 +148,8 @@ def test_a_mock_looks_like_the_exam_and_keeps_strikes_and_flags(sized, quiz_impo
     review.get_by_role("button", name="Submit and see the results").click()
     dialog.get_by_role("button", name="Submit now").click()
     expect(page.get_by_role("heading", name=re.compile("results"))).to_be_visible()
-    expect(page.get_by_role("navigation", name="Main", include_hidden=True)).to_have_count(1)  # the site's menu is back (folded on a phone)
+    # the site's menu is back (folded behind its button on a phone)
+    expect(page.get_by_role("navigation", name="Main", include_hidden=True)).to_have_count(1)
     shoot(page, "results")
     page.get_by_role("link", name=re.compile(r"^Wrong or blank")).click()
     first = page.locator("li.feedback-item").first
