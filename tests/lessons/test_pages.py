@@ -22,7 +22,8 @@ def test_course_page_lists_modules_and_lessons_with_rated_time(client, imported,
     page = client.get("/courses/demo").get_data(as_text=True)
     assert "Start: First lesson" in page  # nothing done yet: the first lesson comes first, above the outline
     outline = page[page.index('<section class="module"'):]
-    assert outline.index("Basics") < outline.index("First lesson") < outline.index("More") < outline.index("Third lesson")
+    order = [outline.index(text) for text in ("Basics", "First lesson", "More", "Third lesson")]
+    assert order == sorted(order)
     assert "10 min" in outline
 
 
