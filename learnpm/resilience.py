@@ -1,14 +1,15 @@
 """Requests ride out a database restart: a request that could not reach the database is run again.
 
 When PostgreSQL restarts (or a pooled connection was cut), the first statement of a request fails with
-an OperationalError. If the request has not sent its COMMIT yet (its flush may have failed: a transaction
-never committed), nothing it did was stored, so running it again from the start is safe: the app waits a little (backing off) and retries, for up to
-LEARNPM_DB_RETRY_SECONDS. A request that failed while its COMMIT was sent has an unknown outcome: it is
-run again only if its view is marked @replayable (a second run after a landed first changes nothing
-more, as for an answer save; the request keeps the time it first read, see timeutil.now). Any other, and
-one that runs out of time, answers 503 with Retry-After, which the pages' scripts retry. The pool does
-not ping on checkout (a round trip on every request): a connection the server closed fails the first
-statement, SQLAlchemy then discards the pool's older connections, and the run again gets a new one.
+an OperationalError. If the request has not sent its COMMIT yet (its flush may have failed: a
+transaction never committed), nothing it did was stored, so running it again from the start is safe:
+the app waits a little (backing off) and retries, for up to LEARNPM_DB_RETRY_SECONDS. A request that
+failed while its COMMIT was sent has an unknown outcome: it is run again only if its view is marked
+@replayable (a second run after a landed first changes nothing more, as for an answer save; the
+request keeps the time it first read, see timeutil.now). Any other, and one that runs out of time,
+answers 503 with Retry-After, which the pages' scripts retry. The pool does not ping on checkout (a
+round trip on every request): a connection the server closed fails the first statement, SQLAlchemy
+then discards the pool's older connections, and the run again gets a new one.
 """
 
 from __future__ import annotations
