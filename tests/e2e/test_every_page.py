@@ -65,7 +65,8 @@ ARGUMENTS = {"course_slug": "mini-course", "lesson_slug": "reading-on-a-phone", 
              "user_id": "learner_id", "code": "certificate", "number": 1, "slug": "evening-class"}
 ENDPOINT_ARGUMENTS = {("glossary.reference", "slug"): "formula-sheet",
                       ("auth.reset_password", "token"): "reset_token",
-                      ("auth.accept_invitation", "token"): "invitation_token"}
+                      ("auth.accept_invitation", "token"): "invitation_token",
+                      ("banks.edit_question", "key"): "m-1"}
 
 RICH_LESSON = """---
 title: Reading on a phone
