@@ -68,8 +68,9 @@ class OutlineLesson:
 
 
 @dataclass(frozen=True)
-class OutlineModule:
+class PageRef:
     id: int
+    slug: str
     title: str
 
 
@@ -87,7 +88,7 @@ class ReadingOutline:
     """A published course as its learners' course page shows it: nothing in it depends on who reads."""
 
     course: CourseSummary
-    modules: tuple[tuple[OutlineModule, tuple[OutlineLesson, ...]], ...]
+    modules: tuple[tuple[PageRef, tuple[OutlineLesson, ...]], ...]
 
     @property
     def rated_seconds(self) -> dict[int, int]:
@@ -101,13 +102,14 @@ def reading_outline(slug: str) -> ReadingOutline | None:
     if course is None:
         return None
     rows = db.session.execute(
-        select(Module.id, Module.title, Lesson.id, Lesson.slug, Lesson.title, Lesson.duration_minutes, Lesson.domain)
+        select(Module.id, Module.slug, Module.title,
+               Lesson.id, Lesson.slug, Lesson.title, Lesson.duration_minutes, Lesson.domain)
         .outerjoin(Lesson, (Lesson.module_id == Module.id) & Lesson.draft.is_(False) & Lesson.retired.is_(False))
         .where(Module.course_id == course.id, Module.retired.is_(False))
         .order_by(Module.position, Lesson.position)).all()
-    modules: dict[int, tuple[OutlineModule, list[OutlineLesson]]] = {}
-    for module_id, module_title, *lesson in rows:
-        _, lessons = modules.setdefault(module_id, (OutlineModule(module_id, module_title), []))
+    modules: dict[int, tuple[PageRef, list[OutlineLesson]]] = {}
+    for module_id, module_slug, module_title, *lesson in rows:
+        _, lessons = modules.setdefault(module_id, (PageRef(module_id, module_slug, module_title), []))
         if lesson[0] is not None:
             lessons.append(OutlineLesson(*lesson))
     return ReadingOutline(CourseSummary(*course), tuple((m, tuple(ls)) for m, ls in modules.values()))
@@ -123,13 +125,6 @@ _NEIGHBORS = union_all(
            .order_by(Lesson.position.desc()).limit(1).subquery()),
     select(_VISIBLE_NEIGHBOR.where(Lesson.position > bindparam("position"))
            .order_by(Lesson.position).limit(1).subquery()))
-
-
-@dataclass(frozen=True)
-class PageRef:
-    id: int
-    slug: str
-    title: str
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from learnpm.hours.queries import ENGAGED_IN_LESSON, completed_of, lessons_done_
 from learnpm.lessons import services
 from learnpm.lessons.models import Course, Lesson, MediaFile, Module, Program
 from learnpm.lessons.search import MAX_TERMS, MIN_TERM, search_terms
+from learnpm.lessons.services import PageRef
 from learnpm.memo import short_cache
 from learnpm.quizzes.models import Question
 from learnpm.quizzes.services import CHECK_PASSES, CHECK_QUESTIONS
@@ -50,7 +51,8 @@ def _course_page(slug: str):
     outline = services.reading_outline(slug)
     if outline is None:
         return None
-    return outline, tuple(AidLink(page.slug, page.title) for page in glossary_services.references(outline.course))
+    return outline, tuple(PageRef(page.id, page.slug, page.title)
+                          for page in glossary_services.references(outline.course))
 
 
 def _lesson_page(course_slug: str, lesson_slug: str):
@@ -70,12 +72,6 @@ _LEARNER_IN_LESSON = select(ENGAGED_IN_LESSON, CHECK_PASSES)
 class TermLink:
     slug: str
     term: str
-
-
-@dataclass(frozen=True)
-class AidLink:
-    slug: str
-    title: str
 
 
 @bp.get("/courses/<course_slug>/<lesson_slug>")
