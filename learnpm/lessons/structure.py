@@ -169,15 +169,22 @@ def create_lesson(module: Module, author, *, title: str, domain: str, slug: str 
     return lesson
 
 
+def _swap_positions(items: list, item, direction: str) -> bool:
+    """Swap `item`'s position with its neighbour in `items` ("up" or "down"); False at the edge."""
+    index = items.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        return False
+    items[index].position, items[other].position = items[other].position, items[index].position
+    db.session.flush()
+    return True
+
+
 def move_module(module: Module, author, direction: str) -> bool:
     """Swap a module with its neighbour above or below; return False at the edge."""
     modules = [m for m, _ in full_outline(module.course) if not m.retired or m.id == module.id]
-    index = modules.index(module)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(modules):
+    if not _swap_positions(modules, module, direction):
         return False
-    modules[index].position, modules[other].position = modules[other].position, modules[index].position
-    db.session.flush()
     renumber(module.course)
     audit.record(author, f"module.move_{direction}", f"module:{module.id}")
     return True
@@ -187,12 +194,8 @@ def move_lesson(lesson: Lesson, author, direction: str) -> bool:
     """Swap a lesson with its neighbour in its module; return False at the edge."""
     siblings = [x for m, lessons in full_outline(lesson.course) if m.id == lesson.module_id for x in lessons
                 if not x.retired or x.id == lesson.id]
-    index = siblings.index(lesson)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(siblings):
+    if not _swap_positions(siblings, lesson, direction):
         return False
-    siblings[index].position, siblings[other].position = siblings[other].position, siblings[index].position
-    db.session.flush()
     renumber(lesson.course)
     audit.record(author, f"lesson.move_{direction}", f"lesson:{lesson.id}")
     return True
